@@ -1,0 +1,77 @@
+"""The website's admin panel (/aesys): web accounts for website admins."""
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from app.auth import require_staff
+from app.extensions import limiter
+from app.services import contacts, linking
+from app.web import (
+    failed_sign_in,
+    page_arg,
+    sign_out,
+    staff_account_key,
+    staff_sign_in_page,
+)
+
+bp = Blueprint("aesys", __name__)
+bp.before_request(require_staff("web_admin"))
+
+
+def _limit_per_account() -> str:
+    return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
+
+
+def _limit_per_address() -> str:
+    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit_per_address, methods=["POST"], deduct_when=failed_sign_in)
+@limiter.limit(
+    _limit_per_account,
+    key_func=staff_account_key,
+    methods=["POST"],
+    deduct_when=failed_sign_in,
+)
+def login():
+    return staff_sign_in_page("aesys", "aesys.list_contacts", "aesys/login.html")
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    sign_out()
+    flash("You are signed out.", "success")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/")
+def dashboard():
+    return redirect(url_for(".list_contacts"))
+
+
+@bp.route("/contacts")
+def list_contacts():
+    query = request.args.get("q", "")[:100]
+    sort = request.args.get("sort", "name")
+    page = contacts.search_contacts(query, sort, page_arg())
+    return render_template(
+        "aesys/contacts/list.html", page=page, query=query, sort=sort
+    )
+
+
+@bp.route("/contacts/<int:account_id>")
+def show_contact(account_id: int):
+    account = contacts.get_contact(account_id)
+    status = linking.account_link_status(account)
+    customer = linking.linked_customer_of(account)
+    return render_template(
+        "aesys/contacts/show.html", account=account, status=status, customer=customer
+    )

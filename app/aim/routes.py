@@ -1,0 +1,241 @@
+"""AIM, the back office: customers and the Active-e link, for store staff."""
+
+from dataclasses import fields
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from app.aim.forms import (
+    ConfirmForm,
+    CustomerChoiceForm,
+    CustomerForm,
+    CustomerSearchForm,
+    RejectForm,
+)
+from app.auth import require_staff
+from app.extensions import limiter
+from app.services import customers, linking
+from app.services.customers import CustomerDetails
+from app.services.errors import Conflict, ServiceError
+from app.web import (
+    failed_sign_in,
+    int_arg,
+    page_arg,
+    show_error,
+    sign_out,
+    staff_account_key,
+    staff_sign_in_page,
+)
+
+bp = Blueprint("aim", __name__)
+bp.before_request(require_staff("aim_clerk"))
+
+TABS = ("1", "2", "3", "4", "5", "6")
+
+
+def _limit_per_account() -> str:
+    return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
+
+
+def _limit_per_address() -> str:
+    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
+
+
+def _details(form: CustomerForm) -> CustomerDetails:
+    return CustomerDetails(
+        **{f.name: getattr(form, f.name).data for f in fields(CustomerDetails)}
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_limit_per_address, methods=["POST"], deduct_when=failed_sign_in)
+@limiter.limit(
+    _limit_per_account,
+    key_func=staff_account_key,
+    methods=["POST"],
+    deduct_when=failed_sign_in,
+)
+def login():
+    return staff_sign_in_page("aim", "aim.menu", "aim/login.html")
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    sign_out()
+    flash("You are signed out.", "success")
+    return redirect(url_for(".login"))
+
+
+@bp.route("/")
+def menu():
+    return render_template("aim/menu.html")
+
+
+@bp.route("/customers")
+def list_customers():
+    form = CustomerSearchForm(request.args)
+    form.validate()
+    page = customers.search_customers(form.q.data or "", page_arg())
+    return render_template("aim/customers/list.html", form=form, page=page)
+
+
+@bp.route("/customers/new", methods=["GET", "POST"])
+def new_customer():
+    form = CustomerForm()
+    if form.validate_on_submit():
+        try:
+            customer = customers.create_customer(_details(form), current_user)
+        except ServiceError as error:
+            show_error(error, form)
+        else:
+            flash(f"AIM #{customer.number} {customer.full_name} added.", "success")
+            return redirect(url_for(".show_customer", number=customer.number))
+    return render_template("aim/customers/edit.html", form=form, customer=None)
+
+
+@bp.route("/customers/<int:number>")
+def show_customer(number: int):
+    tab = request.args.get("tab", "1")
+    if tab not in TABS:
+        abort(400)
+    customer = customers.get_customer(number)
+    return render_template(
+        "aim/customers/show.html",
+        customer=customer,
+        tab=tab,
+        unlink_form=ConfirmForm(),
+        audit=customers.recent_audit(number),
+    )
+
+
+@bp.route("/customers/<int:number>/edit", methods=["GET", "POST"])
+def edit_customer(number: int):
+    customer = customers.get_customer(number)
+    form = CustomerForm(obj=customer)
+    if form.validate_on_submit():
+        try:
+            changed = customers.update_customer(
+                number, _details(form), int(form.version.data or 0), current_user
+            )
+        except Conflict as error:
+            show_error(error, form)
+            customer = customers.get_customer(number)
+            # Saving again now is a deliberate choice over what is shown saved.
+            form.version.data = customer.version
+            return render_template(
+                "aim/customers/edit.html", form=form, customer=customer, stale=True
+            ), 409
+        except ServiceError as error:
+            show_error(error, form)
+        else:
+            flash(f"AIM #{number} saved." if changed else "Nothing changed.", "success")
+            return redirect(url_for(".show_customer", number=number))
+    return render_template("aim/customers/edit.html", form=form, customer=customer)
+
+
+@bp.route("/customers/<int:number>/unlink", methods=["POST"])
+def unlink_customer(number: int):
+    if not current_user.has_role("aim_manager"):
+        abort(403)
+    customers.get_customer(number)
+    web_id = linking.unlink_customer(number, current_user)
+    flash(
+        f"AIM #{number} is no longer linked to web account {web_id}."
+        if web_id
+        else f"AIM #{number} was not linked.",
+        "success",
+    )
+    return redirect(url_for(".show_customer", number=number, tab="6"))
+
+
+@bp.route("/active-e/account-relations")
+def list_link_requests():
+    screen = linking.relation_screen(
+        page_arg(),
+        int_arg("request"),
+        int_arg("customer"),
+        request.args.get("find", None),
+    )
+    return render_template(
+        "aim/account_relations/list.html",
+        screen=screen,
+        choice_form=CustomerChoiceForm(),
+        reject_form=RejectForm(),
+    )
+
+
+def _back_to_request(request_id: int, customer_number: int | None = None):
+    return redirect(
+        url_for(".list_link_requests", request=request_id, customer=customer_number)
+    )
+
+
+@bp.route("/active-e/account-relations/<int:request_id>/update", methods=["POST"])
+def update_customer_from_web(request_id: int):
+    form = CustomerChoiceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    number = form.customer_number.data
+    try:
+        copied = linking.copy_web_details(
+            request_id, number, form.version.data, current_user
+        )
+    except ServiceError as error:
+        show_error(error)
+    else:
+        flash(
+            f"AIM #{number} updated from the website: {', '.join(copied)}."
+            if copied
+            else f"AIM #{number} already matches the website.",
+            "success",
+        )
+    return _back_to_request(request_id, number)
+
+
+@bp.route("/active-e/account-relations/<int:request_id>/save", methods=["POST"])
+def save_link(request_id: int):
+    form = CustomerChoiceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    number = form.customer_number.data
+    try:
+        link_request = linking.link_accounts(request_id, number, current_user)
+    except ServiceError as error:
+        show_error(error)
+        return _back_to_request(request_id, number)
+    flash(
+        f"Saved: web account {link_request.web_account_id} "
+        f"({link_request.full_name}) is linked to AIM #{number}.",
+        "success",
+    )
+    return redirect(url_for(".list_link_requests"))
+
+
+@bp.route("/active-e/account-relations/<int:request_id>/reject", methods=["POST"])
+def reject_link_request(request_id: int):
+    form = RejectForm()
+    if not form.validate_on_submit():
+        for message in form.reason.errors:
+            flash(message, "error")
+        return _back_to_request(request_id)
+    try:
+        linking.reject_request(request_id, form.reason.data, current_user)
+    except ServiceError as error:
+        show_error(error)
+        return _back_to_request(request_id)
+    flash("Request rejected; the customer will see your reason.", "success")
+    return redirect(url_for(".list_link_requests"))
+
+
+@bp.route("/active-e/orders")
+def list_orders():
+    return render_template("aim/orders/list.html")

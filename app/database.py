@@ -1,0 +1,37 @@
+"""Per-connection settings that make SQLite safe under several workers."""
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import db
+
+
+def configure_engines(app: Flask) -> None:
+    with app.app_context():
+        for engine in [db.engines[None], db.engines["aim"]]:
+            if engine.dialect.name == "sqlite":
+                _make_sqlite_safe(engine)
+
+
+def _make_sqlite_safe(engine: Engine) -> None:
+    """WAL, a busy timeout, foreign keys, and write locks taken up front.
+
+    pysqlite's deferred BEGIN lets two workers both read and then both try to
+    write, and one gets "database is locked" at once, whatever the timeout.
+    BEGIN IMMEDIATE makes the second wait its turn instead.
+    """
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,96 @@
+"""Error pages, and what a failed request leaves behind: nothing."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+from app.services.errors import NotFound
+
+logger = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Page not found",
+    405: "Not allowed",
+    413: "Too large",
+    429: "Too many attempts",
+    500: "Something went wrong",
+    503: "Temporarily unavailable",
+}
+
+# Never echoed back on the "form expired" page.
+SECRET_FIELDS = {"csrf_token", "password", "confirm_password", "new_password"}
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(NotFound, lambda _error: render_error(404))
+    app.register_error_handler(OperationalError, handle_database_down)
+    app.register_error_handler(Exception, handle_unexpected)
+
+
+def _area() -> str:
+    blueprint = request.blueprint or "storefront"
+    return blueprint if blueprint in ("aesys", "aim") else "storefront"
+
+
+def render_error(status: int, message: str = "", **context):
+    page = render_template(
+        "errors/error.html",
+        status=status,
+        title=TITLES.get(status, "Error"),
+        message=message,
+        area=_area(),
+        hide_nav=status in (500, 503),
+        **context,
+    )
+    return page, status
+
+
+def handle_http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return render_error(error.code, error.description if error.code == 429 else "")
+
+
+def handle_csrf_error(error: CSRFError):
+    """Keep what the person typed, so an expired form is one click from sent."""
+    kept = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name not in SECRET_FIELDS
+    ]
+    return render_error(
+        400,
+        "This form expired or was sent without its security token, so nothing "
+        "was saved. Your entries are kept below: send them again.",
+        csrf_reason=error.description,
+        kept_fields=kept,
+        resend_to=request.path if request.method == "POST" else None,
+    )
+
+
+def handle_database_down(error: OperationalError):
+    db.session.rollback()
+    logger.error("database unavailable: %s", error.orig.__class__.__name__)
+    return render_error(
+        503, "The store's database is not answering. Please try again shortly."
+    )
+
+
+def handle_unexpected(error: Exception):
+    if isinstance(error, HTTPException):
+        return handle_http_error(error)
+    if isinstance(error, NotFound):
+        return render_error(404)
+    db.session.rollback()
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return handle_database_down(error)
+    logger.exception("unexpected error on %s %s", request.method, request.path)
+    return render_error(500, "The error was logged. Please try again.")

@@ -1,0 +1,1 @@
+"""Business rules, one module per topic. No request, flash or templates here."""

@@ -1,0 +1,115 @@
+"""Small helpers every area's views share."""
+
+from flask import abort, flash, request
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+
+from app.services.errors import ServiceError
+
+ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+class BaseForm(FlaskForm):
+    """A form that refuses control characters in any text it receives."""
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for field in self:
+            if not isinstance(field, StringField | TextAreaField):
+                continue
+            allowed = ALLOWED_CONTROLS if isinstance(field, TextAreaField) else set()
+            text = field.data or ""
+            if any(ord(ch) < 32 and ch not in allowed for ch in text) or "\x7f" in text:
+                field.errors = [*field.errors, "Remove the control characters."]
+                ok = False
+        return ok
+
+
+def strip_filter(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def show_error(error: ServiceError, form: FlaskForm | None = None) -> None:
+    """Put a service's refusal beside its field, or flash it when it has none."""
+    field = getattr(form, error.field, None) if form and error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        flash(error.message, "error")
+
+
+def page_arg() -> int:
+    """The ?page= number; nonsense is a 400, not a silent first page."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+        abort(400)
+    return int(raw)
+
+
+def int_arg(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    if raw == "":
+        return None
+    if not raw.isdigit() or len(raw) > 12:
+        abort(400)
+    return int(raw)
+
+
+def sign_in(user) -> None:
+    """Start a fresh session for the user: nothing of the old one carries over."""
+    from flask import session
+    from flask_login import login_user
+
+    session.clear()
+    login_user(user)
+
+
+def sign_out() -> None:
+    """End the session here and everywhere its cookie was copied to."""
+    from flask import session
+    from flask_login import current_user, logout_user
+
+    from app.services.accounts import end_sessions
+
+    if current_user.is_authenticated:
+        end_sessions(current_user)
+    logout_user()
+    session.clear()
+
+
+def failed_sign_in(response) -> bool:
+    """Count a sign-in attempt against the limits only when it failed."""
+    return request.method == "POST" and response.status_code != 302
+
+
+def staff_sign_in_page(area: str, home_endpoint: str, template: str):
+    """The sign-in view of a staff area: /aesys/login and /aim/login."""
+    from flask import current_app, redirect, render_template, url_for
+    from flask_login import current_user
+
+    from app.security import safe_next
+    from app.services import staff as staff_service
+    from app.staff_forms import StaffLoginForm
+
+    target = safe_next(request.args.get("next"), url_for(home_endpoint))
+    if current_user.is_authenticated and current_user.is_staff:
+        return redirect(target)
+
+    form = StaffLoginForm()
+    if form.validate_on_submit():
+        try:
+            user = staff_service.authenticate_staff(
+                form.username.data, form.password.data
+            )
+        except ServiceError as error:
+            show_error(error)
+        else:
+            sign_in(user)
+            current_app.logger.info("staff %s signed in to %s", user.username, area)
+            flash(f"Signed in as {user.name}.", "success")
+            return redirect(target)
+    return render_template(template, form=form)
+
+
+def staff_account_key() -> str:
+    return "staff:" + (request.form.get("username", "").strip().casefold()[:60])

@@ -1,0 +1,235 @@
+"""Fixtures: an app on fresh databases (SQLite or PostgreSQL), clients, factories.
+
+Which databases: TEST_DATABASE=sqlite (the default) or TEST_DATABASE=postgresql,
+which makes two throwaway databases on the local server and drops them after.
+REQUIRE_POSTGRES=1 and REQUIRE_BROWSER=1 (set by .ci/run) turn a skip for a
+missing PostgreSQL or Chromium into a failure.
+"""
+
+import os
+import uuid
+from itertools import count
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import text
+
+from app import create_app
+from app.extensions import db
+from app.models import Customer, LinkRequest, Staff, WebAccount
+from app.services import passwords
+from app.services.customers import apply_values
+from app.services.text import fold
+
+PG_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+PASSWORD = "correct horse battery"
+_PASSWORD_HASH = passwords.hash_password(PASSWORD)
+_sequence = count(1)
+
+
+def _required(name: str) -> bool:
+    return os.environ.get(name, "") not in ("", "0", "false")
+
+
+def _postgres_databases():
+    """Create two empty databases; yield their URLs; drop them."""
+    import psycopg
+
+    admin = PG_ADMIN_URL.replace("+psycopg", "")
+    names = [f"test_{kind}_{uuid.uuid4().hex[:8]}" for kind in ("storefront", "aim")]
+    try:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=3) as conn:
+            for name in names:
+                conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        if _required("REQUIRE_POSTGRES"):
+            pytest.fail(f"PostgreSQL is required but unreachable: {error}")
+        pytest.skip(f"PostgreSQL unreachable: {error}")
+    base = PG_ADMIN_URL.rsplit("/", 1)[0]
+    yield [f"{base}/{name}" for name in names]
+    with psycopg.connect(admin, autocommit=True) as conn:
+        for name in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory):
+    """The two database URLs of this test run, with the schema migrated in."""
+    kind = os.environ.get("TEST_DATABASE", "sqlite")
+    if kind == "postgresql":
+        generator = _postgres_databases()
+        urls = next(generator)
+    else:
+        folder = tmp_path_factory.mktemp("db")
+        urls = [
+            f"sqlite:///{folder}/storefront.sqlite",
+            f"sqlite:///{folder}/aim.sqlite",
+        ]
+        generator = None
+
+    app = create_app(_overrides(urls, {}))
+    with app.app_context():
+        upgrade(directory=os.path.join(app.root_path, "..", "migrations"))
+        db.engines[None].dispose()
+        db.engines["aim"].dispose()
+    yield urls
+    if generator is not None:
+        next(generator, None)
+
+
+def _overrides(urls, extra):
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": urls[0],
+        "SQLALCHEMY_BINDS": {"aim": urls[1]},
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        **extra,
+    }
+
+
+def clean_databases() -> None:
+    """Empty every table of both databases; customer numbers restart at 201."""
+    for bind_key in (None, "aim"):
+        engine = db.engines[bind_key]
+        tables = db.metadatas[bind_key].sorted_tables
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                names = ", ".join(table.name for table in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+                continue
+            for table in reversed(tables):
+                conn.execute(table.delete())
+            if bind_key == "aim":
+                conn.execute(text("UPDATE sqlite_sequence SET seq = 200"))
+
+
+@pytest.fixture
+def app(request, database_urls):
+    """A fresh app on clean databases; @pytest.mark.config(...) overrides settings."""
+    marker = request.node.get_closest_marker("config")
+    extra = marker.kwargs if marker else {}
+    app = create_app(_overrides(database_urls, extra))
+    with app.app_context():
+        clean_databases()
+        yield app
+        db.session.remove()
+        db.engines[None].dispose()
+        db.engines["aim"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def login_as(client, user) -> None:
+    """Sign the test client in as a customer or staff user, skipping the form."""
+    with client.session_transaction() as session:
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+
+
+@pytest.fixture
+def make_account(app):
+    def make(**values) -> WebAccount:
+        n = next(_sequence)
+        fields = {
+            "first_name": "Pat",
+            "last_name": f"Customer{n}",
+            "email": f"pat{n}@example.com",
+            "phone": "(217) 555-0100",
+            "address": "1 Main St",
+            "city": "Springfield",
+            "state": "IL",
+            "postal_code": "62701",
+        }
+        fields.update(values)
+        fields.setdefault("email_key", fields["email"].casefold())
+        fields.setdefault(
+            "search_name", fold(f"{fields['first_name']} {fields['last_name']}")
+        )
+        account = WebAccount(password_hash=_PASSWORD_HASH, **fields)
+        db.session.add(account)
+        db.session.commit()
+        return account
+
+    return make
+
+
+@pytest.fixture
+def make_customer(app):
+    def make(**values) -> Customer:
+        n = next(_sequence)
+        fields = {
+            "first_name": "Alex",
+            "last_name": f"Player{n}",
+            "company": "",
+            "address": "2 Oak St",
+            "city": "Springfield",
+            "state": "IL",
+            "postal_code": "62702",
+            "phone": "(217) 555-0200",
+            "mobile": "",
+            "email": f"alex{n}@example.com",
+            "email_statements": False,
+            "notes": "",
+        }
+        active_e_id = values.pop("active_e_id", None)
+        fields.update(values)
+        customer = Customer(active_e_id=active_e_id)
+        apply_values(customer, fields)
+        db.session.add(customer)
+        db.session.commit()
+        return customer
+
+    return make
+
+
+@pytest.fixture
+def make_staff(app):
+    def make(*roles: str, username: str | None = None) -> Staff:
+        staff = Staff(
+            username=username or f"staff{next(_sequence)}",
+            display_name="Test Staff",
+            roles=",".join(roles or ("aim_clerk",)),
+            password_hash=_PASSWORD_HASH,
+        )
+        db.session.add(staff)
+        db.session.commit()
+        return staff
+
+    return make
+
+
+@pytest.fixture
+def make_request(app):
+    def make(account: WebAccount, aim_number: str = "", **values) -> LinkRequest:
+        fields = {
+            "first_name": account.first_name,
+            "last_name": account.last_name,
+            "email": account.email,
+            "phone": account.phone,
+            "address": account.address,
+            "city": account.city,
+            "state": account.state,
+            "postal_code": account.postal_code,
+        }
+        fields.update(values)
+        link_request = LinkRequest(
+            web_account_id=account.id, aim_number_typed=aim_number, **fields
+        )
+        db.session.add(link_request)
+        db.session.commit()
+        return link_request
+
+    return make
