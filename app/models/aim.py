@@ -135,3 +135,48 @@ class AuditEntry(db.Model):
     details: Mapped[str] = mapped_column(Text, default="")
 
     staff: Mapped[Staff | None] = relationship(back_populates="audit_entries")
+
+
+class Sale(db.Model):
+    """A sale in AIM; web orders arrive as sales carrying their web order number."""
+
+    __bind_key__ = "aim"
+    __tablename__ = "sales"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_number: Mapped[int] = mapped_column(
+        ForeignKey("customers.number"), index=True
+    )
+    # Unique: importing one web order twice cannot make a second sale.
+    web_order_number: Mapped[int | None] = mapped_column(unique=True)
+    subtotal_cents: Mapped[int]
+    tax_cents: Mapped[int]
+    total_cents: Mapped[int]
+    payment: Mapped[str] = mapped_column(String(60), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+    customer: Mapped[Customer] = relationship()
+    staff: Mapped[Staff | None] = relationship()
+    lines: Mapped[list["SaleLine"]] = relationship(
+        back_populates="sale", order_by="SaleLine.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_web_order(self) -> bool:
+        return self.web_order_number is not None
+
+
+class SaleLine(db.Model):
+    __bind_key__ = "aim"
+    __tablename__ = "sale_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    sku: Mapped[str] = mapped_column(String(40))
+    description: Mapped[str] = mapped_column(String(120))
+    quantity: Mapped[int]
+    unit_price_cents: Mapped[int]
+    line_total_cents: Mapped[int]
+
+    sale: Mapped[Sale] = relationship(back_populates="lines")

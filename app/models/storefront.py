@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -120,3 +120,127 @@ class LinkRequest(db.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class Category(db.Model):
+    """A shelf of the shop: brass, woodwinds, strings, ..."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    products: Mapped[list["Product"]] = relationship(back_populates="category")
+
+
+class Product(db.Model):
+    """Something the shop sells; prices are whole cents."""
+
+    __tablename__ = "products"
+    __table_args__ = (CheckConstraint("stock >= 0", name="stock_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sku: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    price_cents: Mapped[int]
+    stock: Mapped[int] = mapped_column(default=0)
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("categories.id"), index=True
+    )
+    image: Mapped[str] = mapped_column(String(120), default="")
+    search_name: Mapped[str] = mapped_column(String(200), index=True, default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+    category: Mapped[Category | None] = relationship(back_populates="products")
+
+
+class OrderImport(enum.StrEnum):
+    """Where a web order stands in AIM's Import e-commerce orders screen."""
+
+    NEW = "new"
+    IMPORTED = "imported"
+
+
+class PaymentMethod(enum.StrEnum):
+    PAY_ON_PICKUP = "pay_on_pickup"
+    CARD = "card"
+
+
+class Order(db.Model):
+    """A web order; its id is the web order number AIM imports it under."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_import_status_created", "import_status", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    web_account_id: Mapped[int] = mapped_column(
+        ForeignKey("web_accounts.id"), index=True
+    )
+    # The checkout form's one-time token: the same checkout posted twice is one order.
+    checkout_token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    email: Mapped[str] = mapped_column(String(254))
+    billing_first_name: Mapped[str] = mapped_column(String(60))
+    billing_last_name: Mapped[str] = mapped_column(String(60))
+    billing_phone: Mapped[str] = mapped_column(String(30), default="")
+    billing_address: Mapped[str] = mapped_column(String(120))
+    billing_city: Mapped[str] = mapped_column(String(60))
+    billing_state: Mapped[str] = mapped_column(String(30))
+    billing_postal_code: Mapped[str] = mapped_column(String(12))
+    shipping_name: Mapped[str] = mapped_column(String(120))
+    shipping_address: Mapped[str] = mapped_column(String(120))
+    shipping_city: Mapped[str] = mapped_column(String(60))
+    shipping_state: Mapped[str] = mapped_column(String(30))
+    shipping_postal_code: Mapped[str] = mapped_column(String(12))
+
+    subtotal_cents: Mapped[int]
+    tax_cents: Mapped[int]
+    total_cents: Mapped[int]
+    payment_method: Mapped[str] = mapped_column(String(20))
+    payment_status: Mapped[str] = mapped_column(String(20), default="due")
+    payment_reference: Mapped[str] = mapped_column(String(60), default="")
+    card_summary: Mapped[str] = mapped_column(String(40), default="")
+
+    # AIM's import: the lock is a row value so it holds across workers.
+    import_status: Mapped[str] = mapped_column(String(12), default=OrderImport.NEW)
+    locked_by_id: Mapped[int | None]
+    locked_by: Mapped[str] = mapped_column(String(60), default="")
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lock_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    aim_customer_number: Mapped[int | None]
+    aim_sale_id: Mapped[int | None]
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    imported_by: Mapped[str] = mapped_column(String(60), default="")
+
+    web_account: Mapped[WebAccount] = relationship()
+    lines: Mapped[list["OrderLine"]] = relationship(
+        back_populates="order", order_by="OrderLine.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def billing_name(self) -> str:
+        return f"{self.billing_first_name} {self.billing_last_name}".strip()
+
+
+class OrderLine(db.Model):
+    """One product on an order, at the price it was sold for."""
+
+    __tablename__ = "order_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    sku: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(120))
+    quantity: Mapped[int]
+    unit_price_cents: Mapped[int]
+    line_total_cents: Mapped[int]
+
+    order: Mapped[Order] = relationship(back_populates="lines")
