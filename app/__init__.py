@@ -22,6 +22,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     register_blueprints(app)
     register_security(app)
     register_errors(app)
+    register_template_filters(app)
     register_commands(app)
     return app
 
@@ -73,6 +74,12 @@ def register_errors(app: Flask) -> None:
     from app import errors
 
     errors.register(app)
+
+
+def register_template_filters(app: Flask) -> None:
+    from app import templating
+
+    templating.register(app)
 
 
 def register_commands(app: Flask) -> None:
