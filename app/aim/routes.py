@@ -23,7 +23,7 @@ from app.aim.forms import (
 )
 from app.auth import require_staff
 from app.extensions import limiter
-from app.services import customers, linking
+from app.services import customers, linking, orders
 from app.services.customers import CustomerDetails
 from app.services.errors import Conflict, ServiceError
 from app.web import (
@@ -114,6 +114,7 @@ def show_customer(number: int):
         tab=tab,
         unlink_form=ConfirmForm(),
         audit=customers.recent_audit(number),
+        sales=orders.sales_of(number),
     )
 
 
@@ -238,4 +239,100 @@ def reject_link_request(request_id: int):
 
 @bp.route("/active-e/orders")
 def list_orders():
-    return render_template("aim/orders/list.html")
+    screen = orders.import_screen(
+        request.args.get("status", "new"),
+        page_arg(),
+        int_arg("order"),
+        request.args.get("find", None),
+        current_user,
+    )
+    return render_template(
+        "aim/orders/list.html",
+        screen=screen,
+        action_form=ConfirmForm(),
+        choice_form=CustomerChoiceForm(),
+    )
+
+
+def _back_to_order(order_id: int):
+    return redirect(
+        url_for(".list_orders", order=order_id, status=request.args.get("status"))
+    )
+
+
+@bp.route("/active-e/orders/<int:order_id>/lock", methods=["POST"])
+def lock_order(order_id: int):
+    try:
+        orders.lock_order(order_id, current_user)
+    except ServiceError as error:
+        show_error(error)
+    else:
+        flash(f"Web order {order_id} is locked to you.", "success")
+    return _back_to_order(order_id)
+
+
+@bp.route("/active-e/orders/<int:order_id>/unlock", methods=["POST"])
+def unlock_order(order_id: int):
+    try:
+        orders.unlock_order(order_id, current_user)
+    except ServiceError as error:
+        show_error(error)
+    else:
+        flash(f"Web order {order_id} is unlocked.", "success")
+    return _back_to_order(order_id)
+
+
+@bp.route("/active-e/orders/<int:order_id>/customer", methods=["POST"])
+def choose_order_customer(order_id: int):
+    form = CustomerChoiceForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        customer = orders.choose_customer(
+            order_id, form.customer_number.data, current_user
+        )
+    except ServiceError as error:
+        show_error(error)
+    else:
+        flash(
+            f"Web order {order_id} goes to AIM #{customer.number} "
+            f"{customer.full_name}; the Active-e ID is applied.",
+            "success",
+        )
+    return _back_to_order(order_id)
+
+
+@bp.route("/active-e/orders/<int:order_id>/new-customer", methods=["GET", "POST"])
+def create_order_customer(order_id: int):
+    order = orders.get_order(order_id)
+    form = CustomerForm(obj=orders.new_customer_details(order))
+    if form.validate_on_submit():
+        try:
+            customer = orders.create_customer_for_order(
+                order_id, _details(form), current_user
+            )
+        except ServiceError as error:
+            show_error(error, form)
+        else:
+            flash(
+                f"AIM #{customer.number} {customer.full_name} created, linked to "
+                f"web account {order.web_account_id}.",
+                "success",
+            )
+            return _back_to_order(order_id)
+    return render_template("aim/orders/new_customer.html", form=form, order=order)
+
+
+@bp.route("/active-e/orders/<int:order_id>/import", methods=["POST"])
+def import_order(order_id: int):
+    try:
+        result = orders.import_order(order_id, current_user)
+    except ServiceError as error:
+        show_error(error)
+        return _back_to_order(order_id)
+    flash(
+        f"Web order {order_id} imported as AIM sale {result.sale.id} for "
+        f"#{result.sale.customer_number}.",
+        "success",
+    )
+    return redirect(url_for(".list_orders", order=order_id, status="imported"))

@@ -386,23 +386,10 @@ def _link_in_storefront(
     request_id: int, customer_number: int, web_id: int, staff: Staff
 ) -> None:
     """Copy the AIM link to the Storefront and close the request."""
-    accounts = WebAccount.__table__
     requests = LinkRequest.__table__
     now = utcnow()
 
-    # AIM is the truth: a copy left behind by an interrupted unlink gives way.
-    db.session.execute(
-        update(accounts)
-        .where(
-            accounts.c.aim_customer_number == customer_number, accounts.c.id != web_id
-        )
-        .values(aim_customer_number=None, linked_at=None)
-    )
-    db.session.execute(
-        update(accounts)
-        .where(accounts.c.id == web_id)
-        .values(aim_customer_number=customer_number, linked_at=now)
-    )
+    _copy_link_to_storefront(customer_number, web_id, now)
     db.session.execute(
         update(requests)
         .where(
@@ -420,6 +407,62 @@ def _link_in_storefront(
         customer_number,
         staff.username,
     )
+
+
+def _copy_link_to_storefront(customer_number: int, web_id: int, now) -> None:
+    """Write AIM's link into the Storefront's copy, in the caller's transaction."""
+    accounts = WebAccount.__table__
+
+    # AIM is the truth: a copy left behind by an interrupted unlink gives way.
+    db.session.execute(
+        update(accounts)
+        .where(
+            accounts.c.aim_customer_number == customer_number, accounts.c.id != web_id
+        )
+        .values(aim_customer_number=None, linked_at=None)
+    )
+    db.session.execute(
+        update(accounts)
+        .where(accounts.c.id == web_id)
+        .values(aim_customer_number=customer_number, linked_at=now)
+    )
+
+
+def link_web_account(web_id: int, customer_number: int, staff: Staff) -> Customer:
+    """Link a web account to an AIM customer without a C2B request (a web order).
+
+    The same refusals as Save; the account's open request, if any, is closed as
+    linked. Safe to run again after a failure between the two databases.
+    """
+    customer = get_customer(customer_number)
+    _refuse_other_links(customer, web_id)
+    _link_in_aim(customer_number, web_id, staff)
+
+    now = utcnow()
+    _copy_link_to_storefront(customer_number, web_id, now)
+    requests = LinkRequest.__table__
+    db.session.execute(
+        update(requests)
+        .where(
+            requests.c.web_account_id == web_id,
+            requests.c.status.in_(OPEN_STATUSES),
+        )
+        .values(
+            status=LinkStatus.LINKED,
+            claimed_customer_number=customer_number,
+            claimed_by=staff.username,
+            resolved_at=now,
+            resolved_by=staff.username,
+        )
+    )
+    db.session.commit()
+    logger.info(
+        "web account %s linked to AIM #%s by %s",
+        web_id,
+        customer_number,
+        staff.username,
+    )
+    return customer
 
 
 def reject_request(request_id: int, reason: str, staff: Staff) -> LinkRequest:
