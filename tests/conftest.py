@@ -233,3 +233,56 @@ def make_request(app):
         return link_request
 
     return make
+
+
+@pytest.fixture
+def make_order(app, make_account):
+    """A placed web order with one or two lines, as checkout would leave it."""
+    from app.models import Order, OrderLine, Product
+
+    def make(account: WebAccount | None = None, **values) -> Order:
+        account = account or make_account()
+        n = next(_sequence)
+        product = Product(
+            sku=f"SKU-{n}", name=f"Valve oil {n}", price_cents=899, stock=10
+        )
+        db.session.add(product)
+        db.session.flush()
+        fields = {
+            "web_account_id": account.id,
+            "checkout_token": f"token-{n}-{uuid.uuid4().hex}",
+            "email": account.email,
+            "billing_first_name": account.first_name,
+            "billing_last_name": account.last_name,
+            "billing_phone": account.phone,
+            "billing_address": account.address,
+            "billing_city": account.city,
+            "billing_state": account.state,
+            "billing_postal_code": account.postal_code,
+            "shipping_name": account.full_name,
+            "shipping_address": account.address,
+            "shipping_city": account.city,
+            "shipping_state": account.state,
+            "shipping_postal_code": account.postal_code,
+            "subtotal_cents": 1798,
+            "tax_cents": 130,
+            "total_cents": 1928,
+            "payment_method": "pay_on_pickup",
+        }
+        fields.update(values)
+        order = Order(**fields)
+        order.lines = [
+            OrderLine(
+                product_id=product.id,
+                sku=product.sku,
+                name=product.name,
+                quantity=2,
+                unit_price_cents=899,
+                line_total_cents=1798,
+            )
+        ]
+        db.session.add(order)
+        db.session.commit()
+        return order
+
+    return make
