@@ -19,7 +19,8 @@ def search_contacts(text: str, sort: str = "name", page: int = 1, per_page: int 
     """Web accounts by Active-e ID, name or email; an unknown sort means by name."""
     query = select(WebAccount).order_by(*SORTS.get(sort, SORTS["name"]))
     text = clean(text)
-    if text.isdigit():
+    # isdecimal, not isdigit: int() refuses "²"; longer numbers are no id.
+    if text.isdecimal() and len(text) <= 9:
         query = query.where(WebAccount.id == int(text))
     elif "@" in text:
         query = query.where(

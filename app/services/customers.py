@@ -76,7 +76,7 @@ def search_query(text: str) -> Select:
         return query
 
     digits = phone_digits(text)
-    if text.lstrip("#").isdigit() and len(text.lstrip("#")) <= 7:
+    if text.lstrip("#").isdecimal() and len(text.lstrip("#")) <= 7:
         number = int(text.lstrip("#"))
         return query.where(
             or_(Customer.number == number, Customer.phone_digits.startswith(digits))
