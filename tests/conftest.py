@@ -11,6 +11,8 @@ import uuid
 from itertools import count
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -108,12 +110,28 @@ def clean_databases() -> None:
                 conn.execute(text("UPDATE sqlite_sequence SET seq = 200"))
 
 
+class FreshRequestClient(FlaskClient):
+    """A test client whose every request starts as a real one would.
+
+    The app context stays pushed for the whole test (so tests can use
+    db.session), and Flask reuses it for requests; without this, what one
+    request cached in `g` (the signed-in user, the CSRF token) would leak into
+    the next, even from another client.
+    """
+
+    def open(self, *args, **kwargs):
+        vars(g).clear()
+        db.session.expire_all()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(request, database_urls):
     """A fresh app on clean databases; @pytest.mark.config(...) overrides settings."""
     marker = request.node.get_closest_marker("config")
     extra = marker.kwargs if marker else {}
     app = create_app(_overrides(database_urls, extra))
+    app.test_client_class = FreshRequestClient
     with app.app_context():
         clean_databases()
         yield app
@@ -237,7 +255,7 @@ def make_request(app):
 
 @pytest.fixture
 def make_order(app, make_account):
-    """A placed web order with one or two lines, as checkout would leave it."""
+    """A placed web order of one line, as checkout would leave it."""
     from app.models import Order, OrderLine, Product
 
     def make(account: WebAccount | None = None, **values) -> Order:
