@@ -55,7 +55,10 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PERMANENT_SESSION_LIFETIME": 8 * 3600,
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
         "PER_PAGE": 20,
+        "TAX_RATE_BASIS_POINTS": int(env.get("TAX_RATE_BASIS_POINTS", "725")),
+        "PAYMENT_GATEWAY": env.get("PAYMENT_GATEWAY", "test"),
         "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
+        "ORDER_LOCK_MINUTES": int(env.get("ORDER_LOCK_MINUTES", "15")),
     }
     config.update(overrides)
 

@@ -34,7 +34,7 @@ FILTERS = ("new", "locked", "imported", "all")
 
 
 def lock_minutes() -> int:
-    return int(current_app.config.get("ORDER_LOCK_MINUTES", 15))
+    return current_app.config["ORDER_LOCK_MINUTES"]
 
 
 def lock_is_live(order: Order, now: datetime | None = None) -> bool:
