@@ -56,7 +56,12 @@ def render_error(status: int, message: str = "", **context):
 def handle_http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    return render_error(error.code, error.description if error.code == 429 else "")
+    if error.code == 429:
+        # The limiter's own description ("5 per 1 minute") means nothing to people.
+        return render_error(
+            429, "Too many attempts in a short time. Wait a few minutes and try again."
+        )
+    return render_error(error.code)
 
 
 def handle_csrf_error(error: CSRFError):

@@ -18,7 +18,8 @@ class BaseForm(FlaskForm):
             if not isinstance(field, StringField | TextAreaField):
                 continue
             allowed = ALLOWED_CONTROLS if isinstance(field, TextAreaField) else set()
-            text = field.data or ""
+            # A field left out of the post keeps its object's value, maybe an int.
+            text = field.data if isinstance(field.data, str) else ""
             if any(ord(ch) < 32 and ch not in allowed for ch in text) or "\x7f" in text:
                 field.errors = [*field.errors, "Remove the control characters."]
                 ok = False
@@ -56,11 +57,14 @@ def int_arg(name: str) -> int | None:
 
 
 def sign_in(user) -> None:
-    """Start a fresh session for the user: nothing of the old one carries over."""
+    """Start a fresh session for the user: only the shop cart carries over."""
     from flask import session
     from flask_login import login_user
 
+    cart = session.get("cart")
     session.clear()
+    if cart:
+        session["cart"] = cart
     login_user(user)
 
 

@@ -56,6 +56,18 @@ def _details(form: CustomerForm) -> CustomerDetails:
     )
 
 
+def _version_seen() -> int:
+    """The version the edit form was loaded with: posted digits, else a 400.
+
+    Read from the post itself, so a form left without it cannot fall back to
+    the saved version and skip the stale check.
+    """
+    raw = request.form.get("version", "")
+    if not raw.isdecimal() or len(raw) > 9:
+        abort(400)
+    return int(raw)
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(_limit_per_address, methods=["POST"], deduct_when=failed_sign_in)
 @limiter.limit(
@@ -125,7 +137,7 @@ def edit_customer(number: int):
     if form.validate_on_submit():
         try:
             changed = customers.update_customer(
-                number, _details(form), int(form.version.data or 0), current_user
+                number, _details(form), _version_seen(), current_user
             )
         except Conflict as error:
             show_error(error, form)
