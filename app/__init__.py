@@ -28,11 +28,19 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def register_logging(app: Flask) -> None:
-    if not logging.getLogger().handlers:
-        logging.basicConfig(
-            level=logging.INFO,
-            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    """INFO and up from the app's own modules, to stderr, once per process.
+
+    Only the "app" logger is configured, so gunicorn's and the libraries'
+    loggers keep their own settings.
+    """
+    logger = logging.getLogger("app")
+    logger.setLevel(logging.INFO)
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
         )
+        logger.addHandler(handler)
 
 
 def register_extensions(app: Flask) -> None:
