@@ -33,18 +33,7 @@ class AccountDetails:
 
 def register_account(details: AccountDetails, password: str) -> WebAccount:
     """Create a web account; its new id is the customer's Active-e ID."""
-    email, email_key = normalize_email(details.email)
-    passwords.check_new_password(password)
-    if find_account_by_email(email_key) is not None:
-        raise ServiceError(EMAIL_TAKEN, "email")
-
-    account = WebAccount(
-        email=email,
-        email_key=email_key,
-        password_hash=passwords.hash_password(password),
-        phone=normalize_phone(details.phone),
-        **_contact_fields(details),
-    )
+    account = new_account(details, password)
     db.session.add(account)
     try:
         db.session.commit()
@@ -55,6 +44,25 @@ def register_account(details: AccountDetails, password: str) -> WebAccount:
 
     logger.info("web account %s created for %s", account.id, account.email)
     return account
+
+
+def new_account(details: AccountDetails, password: str) -> WebAccount:
+    """A web account checked by the rules of /createaccount.aspx, not yet added.
+
+    Checkout uses it too, so an account made while ordering obeys the same rules.
+    """
+    email, email_key = normalize_email(details.email)
+    passwords.check_new_password(password)
+    if find_account_by_email(email_key) is not None:
+        raise ServiceError(EMAIL_TAKEN, "email")
+
+    return WebAccount(
+        email=email,
+        email_key=email_key,
+        password_hash=passwords.hash_password(password),
+        phone=normalize_phone(details.phone),
+        **_contact_fields(details),
+    )
 
 
 def _contact_fields(details: AccountDetails) -> dict:
