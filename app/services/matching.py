@@ -44,7 +44,8 @@ def suggest_customers(
         conditions.append(Customer.phone_digits == digits)
     if last:
         conditions.append(Customer.search_last.startswith(last[:3], autoescape=True))
-    if typed_number.isdigit():
+    # Not isdigit: int() refuses "²", and a longer number is no customer's.
+    if typed_number.isdecimal() and len(typed_number) <= 9:
         conditions.append(Customer.number == int(typed_number))
     if not conditions:
         return []
