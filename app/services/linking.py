@@ -124,7 +124,8 @@ def submit_link_request(account: WebAccount, details: RequestDetails) -> LinkReq
     if account.aim_customer_number is not None:
         raise ServiceError("Your account is already linked.")
     number = clean(details.aim_number).lstrip("#")
-    if number and (not number.isdigit() or len(number) > MAX_AIM_NUMBER_DIGITS):
+    digits = number.isascii() and number.isdigit()  # isdigit alone lets "²" in
+    if number and (not digits or len(number) > MAX_AIM_NUMBER_DIGITS):
         raise ServiceError(
             "Your AIM account number is digits only, for example 573.", "aim_number"
         )
@@ -341,10 +342,8 @@ def _release_claim(request_id: int, customer_number: int) -> None:
 def _link_in_aim(customer_number: int, web_id: int, staff: Staff) -> None:
     """Set the AIM customer's Active-e ID, unless an earlier attempt already did."""
     table = Customer.__table__
-    current = db.session.scalar(
-        select(Customer.active_e_id).where(Customer.number == customer_number)
-    )
-    if current == web_id:
+    current = select(Customer.active_e_id).where(Customer.number == customer_number)
+    if db.session.scalar(current) == web_id:
         return
 
     try:
@@ -359,6 +358,10 @@ def _link_in_aim(customer_number: int, web_id: int, staff: Staff) -> None:
             )
         )
         if result.rowcount != 1:
+            if db.session.scalar(current) == web_id:
+                # A second save of this same link (a double click) got there first.
+                db.session.rollback()
+                return
             raise Conflict(
                 f"AIM #{customer_number} was linked to another web account a moment "
                 "ago. Nothing was changed."
@@ -485,8 +488,8 @@ def reject_request(request_id: int, reason: str, staff: Staff) -> LinkRequest:
             resolved_by=staff.username,
         )
     )
-    db.session.commit()
     if result.rowcount != 1:
+        db.session.rollback()
         db.session.refresh(link_request)
         if link_request.status == LinkStatus.LINKING:
             raise Conflict(
