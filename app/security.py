@@ -32,8 +32,11 @@ def set_headers(response: Response) -> Response:
         )
     if request.endpoint != "static":
         # Pages differ per signed-in user: never cache them or share them.
+        # is_anonymous reads no column: after a commit, is_authenticated would
+        # reload the user and, on SQLite, lock AIM after the Storefront, the
+        # reverse of the order a staff request takes them in (a deadlock).
         response.vary.add("Cookie")
-        if current_user.is_authenticated or request.method != "GET":
+        if not current_user.is_anonymous or request.method != "GET":
             headers["Cache-Control"] = "no-store"
     return response
 

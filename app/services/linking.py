@@ -391,6 +391,10 @@ def _link_in_storefront(
     """Copy the AIM link to the Storefront and close the request."""
     requests = LinkRequest.__table__
     now = utcnow()
+    # Read before the Storefront is touched: on SQLite, reloading the staff row
+    # after it would lock AIM while holding the Storefront, the reverse order
+    # of every staff request, and two such requests deadlock.
+    resolved_by = staff.username
 
     _copy_link_to_storefront(customer_number, web_id, now)
     db.session.execute(
@@ -400,7 +404,7 @@ def _link_in_storefront(
             requests.c.status == LinkStatus.LINKING,
             requests.c.claimed_customer_number == customer_number,
         )
-        .values(status=LinkStatus.LINKED, resolved_at=now, resolved_by=staff.username)
+        .values(status=LinkStatus.LINKED, resolved_at=now, resolved_by=resolved_by)
     )
     db.session.commit()
     logger.info(
@@ -408,7 +412,7 @@ def _link_in_storefront(
         request_id,
         web_id,
         customer_number,
-        staff.username,
+        resolved_by,
     )
 
 
