@@ -71,14 +71,31 @@ def database_urls(tmp_path_factory):
         ]
         generator = None
 
+    _migrate(urls)
+    yield urls
+    if generator is not None:
+        next(generator, None)
+
+
+@pytest.fixture(scope="session")
+def postgres_urls():
+    """Two migrated PostgreSQL databases, even when the suite runs on SQLite.
+
+    So that a plain ``make test`` on a machine without PostgreSQL says so.
+    """
+    generator = _postgres_databases()
+    urls = next(generator)
+    _migrate(urls)
+    yield urls
+    next(generator, None)
+
+
+def _migrate(urls) -> None:
     app = create_app(_overrides(urls, {}))
     with app.app_context():
         upgrade(directory=os.path.join(app.root_path, "..", "migrations"))
         db.engines[None].dispose()
         db.engines["aim"].dispose()
-    yield urls
-    if generator is not None:
-        next(generator, None)
 
 
 def _overrides(urls, extra):
