@@ -77,7 +77,8 @@ def handle_csrf_error(error: CSRFError):
         "was saved. Your entries are kept below: send them again.",
         csrf_reason=error.description,
         kept_fields=kept,
-        resend_to=request.path if request.method == "POST" else None,
+        # The query too: it carries where to go next (?next=/AeC2Brequest).
+        resend_to=request.full_path.rstrip("?") if request.method == "POST" else None,
     )
 
 
