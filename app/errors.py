@@ -24,7 +24,15 @@ TITLES = {
 }
 
 # Never echoed back on the "form expired" page.
-SECRET_FIELDS = {"csrf_token", "password", "confirm_password", "new_password"}
+SECRET_FIELDS = {
+    "csrf_token",
+    "password",
+    "confirm_password",
+    "new_password",
+    "card_number",
+    "card_expiry",
+    "card_cvc",
+}
 
 
 def register(app: Flask) -> None:

@@ -24,6 +24,17 @@ PUBLIC = {
     "aesys.login",
     "aim.login",
 }
+# The shop and its cart: open to anyone, staff included.
+SHOP = {
+    "storefront.shop",
+    "storefront.show_product",
+    "storefront.add_to_cart",
+    "storefront.show_cart",
+    "storefront.update_cart_line",
+    "storefront.remove_cart_line",
+}
+# Checkout: a guest (who creates an account) or a customer; staff do not buy here.
+GUEST_OR_CUSTOMER = {"storefront.checkout_cart"}
 # Within /aim, these need a manager, not just a clerk.
 MANAGER_ONLY = {"aim.unlink_customer"}
 # The role each staff area requires of every route in it.
@@ -51,8 +62,10 @@ ROUTES = _routes()
 
 def expected(endpoint: str, user: str) -> str:
     """'open', 'sign-in:<area>' or 'forbidden', for this user on this endpoint."""
-    if endpoint in PUBLIC:
+    if endpoint in PUBLIC | SHOP:
         return "open"
+    if endpoint in GUEST_OR_CUSTOMER:
+        return "open" if user in ("anonymous", "customer") else "forbidden"
     area = endpoint.split(".")[0]
     if area == "storefront":
         if user == "anonymous":
@@ -79,6 +92,7 @@ def world(make_account, make_customer, make_staff, make_request, make_order):
     linked.aim_customer_number = customer.number
     db.session.commit()
     pending = make_request(make_account(), "573")
+    order = make_order(me)
     users = {
         "customer": me,
         "web_admin": make_staff("web_admin"),
@@ -89,7 +103,9 @@ def world(make_account, make_customer, make_staff, make_request, make_order):
         "account_id": linked.id,
         "number": customer.number,
         "request_id": pending.id,
-        "order_id": make_order().id,
+        "order_id": order.id,
+        "sku": order.lines[0].sku,
+        "product_id": order.lines[0].product_id,
         "filename": "css/app.css",
     }
     return users, values
@@ -166,4 +182,5 @@ def test_the_route_tables_name_only_real_endpoints():
     endpoints = {endpoint for _, _, endpoint in ROUTES}
 
     assert endpoints >= PUBLIC
+    assert endpoints >= SHOP | GUEST_OR_CUSTOMER
     assert endpoints >= MANAGER_ONLY

@@ -1,4 +1,4 @@
-"""The website's admin panel (/aesys): web accounts for website admins."""
+"""The website's admin panel (/aesys): web accounts and web orders."""
 
 from flask import (
     Blueprint,
@@ -12,7 +12,8 @@ from flask import (
 
 from app.auth import require_staff
 from app.extensions import limiter
-from app.services import contacts, linking
+from app.models.types import utcnow
+from app.services import contacts, linking, orders
 from app.web import (
     failed_sign_in,
     page_arg,
@@ -74,4 +75,23 @@ def show_contact(account_id: int):
     customer = linking.linked_customer_of(account)
     return render_template(
         "aesys/contacts/show.html", account=account, status=status, customer=customer
+    )
+
+
+@bp.route("/orders")
+def list_orders():
+    status = request.args.get("status", "all")
+    if status not in orders.FILTERS:
+        status = "all"
+    page = orders.import_queue(status, page_arg())
+    return render_template(
+        "aesys/orders/list.html", page=page, status=status, now=utcnow()
+    )
+
+
+@bp.route("/orders/<int:order_id>")
+def show_order(order_id: int):
+    order = orders.get_order(order_id)
+    return render_template(
+        "aesys/orders/show.html", order=order, locked=orders.lock_is_live(order)
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Order, OrderLine, PaymentMethod, Product, WebAccount
@@ -289,8 +290,11 @@ def _write_order(
     charge: Charge | None,
 ) -> Order:
     """The order, its lines and the stock they take, in one transaction."""
+    if account.id is None:
+        db.session.add(account)
+        db.session.flush()
     order = Order(
-        web_account=account,
+        web_account_id=account.id,
         checkout_token=checkout_token,
         email=account.email,
         subtotal_cents=priced.subtotal_cents,
@@ -368,6 +372,7 @@ def list_account_orders(account: WebAccount, limit: int = 50) -> list[Order]:
     return list(
         db.session.scalars(
             select(Order)
+            .options(selectinload(Order.lines))
             .where(Order.web_account_id == account.id)
             .order_by(Order.created_at.desc(), Order.id.desc())
             .limit(limit)

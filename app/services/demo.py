@@ -11,9 +11,18 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import Customer, LinkRequest, LinkStatus, Staff, WebAccount
+from app.models import (
+    Category,
+    Customer,
+    LinkRequest,
+    LinkStatus,
+    Product,
+    Staff,
+    WebAccount,
+)
 from app.models.types import utcnow
 from app.services import passwords
+from app.services.catalog import search_name_of
 from app.services.customers import apply_values
 from app.services.text import fold
 
@@ -157,6 +166,110 @@ INSTRUMENTS = [
     "saxophone",
     "drums",
 ]
+
+
+CATEGORIES = [
+    ("brass", "Brass"),
+    ("woodwinds", "Woodwinds"),
+    ("strings", "Orchestral strings"),
+    ("guitars", "Guitars & basses"),
+    ("percussion", "Drums & percussion"),
+    ("keyboards", "Keyboards"),
+    ("accessories", "Care & accessories"),
+    ("books", "Books & sheet music"),
+]
+# (category, SKU, name, price in cents, stock, description); a table reads
+# better one product to a few lines than ruff's one value to a line.
+# fmt: off
+PRODUCTS = [
+    ("brass", "YTR-2330", "Yamaha YTR-2330 Student Trumpet", 109999, 4,
+     "The trumpet most band directors ask for: yellow brass bell, "
+     "lacquered finish, case and 7C mouthpiece included."),
+    ("brass", "BACH-TR300H2", "Bach TR300H2 Trumpet Outfit", 129900, 2,
+     "A durable student trumpet with a Monel-alloy valve set and a "
+     "lightweight case."),
+    ("brass", "YSL-354", "Yamaha YSL-354 Trombone", 139999, 3,
+     "A .500 bore trombone with a nickel-silver outer slide, light and "
+     "quick for young players."),
+    ("brass", "JHR-1100", "Jupiter JHR1100 Single French Horn", 249900, 1,
+     "A single F horn in lacquered brass with a fixed bell and hard case."),
+    ("brass", "BACH-7C", "Bach 7C Trumpet Mouthpiece", 6999, 18,
+     "The standard trumpet mouthpiece: silver plated, medium cup."),
+    ("woodwinds", "YCL-255", "Yamaha YCL-255 Student Clarinet", 64999, 5,
+     "A durable ABS resin B-flat clarinet with nickel keys; case included."),
+    ("woodwinds", "YFL-222", "Yamaha YFL-222 Student Flute", 59999, 4,
+     "Closed holes, offset G and a silver-plated nickel body and headjoint."),
+    ("woodwinds", "YAS-280", "Yamaha YAS-280 Alto Saxophone", 149999, 2,
+     "A light, free-blowing alto with a front F key and high F-sharp."),
+    ("woodwinds", "JAS-700", "Jupiter JAS700 Alto Saxophone", 124900, 0,
+     "A student alto with a ribbed construction and a gold lacquer finish."),
+    ("woodwinds", "RICO-CL25", "Rico Clarinet Reeds, Strength 2.5 (10)", 2499, 40,
+     "A box of ten B-flat clarinet reeds, the usual strength for beginners."),
+    ("woodwinds", "VAN-AS3", "Vandoren Alto Sax Reeds, Strength 3 (10)", 3899, 22,
+     "Traditional cut alto saxophone reeds, a box of ten."),
+    ("strings", "EAST-VL80-44", "Eastman VL80 Violin Outfit 4/4", 44900, 3,
+     "A carved spruce and maple violin with bow, rosin and a light case."),
+    ("strings", "EAST-VL80-12", "Eastman VL80 Violin Outfit 1/2", 42900, 2,
+     "The same outfit in a half size, for players of about 7 to 9 years."),
+    ("strings", "CEL-100-34", "Cremona SC-100 Cello Outfit 3/4", 89900, 1,
+     "A laminated student cello with bag and bow, set up in our shop."),
+    ("strings", "DOM-VL-SET", "Thomastik Dominant Violin Strings 4/4", 5999, 12,
+     "A complete set of synthetic-core violin strings, warm and stable."),
+    ("strings", "ROS-HILL-D", "Hill Dark Rosin", 899, 30,
+     "A soft, dark rosin for violin, viola and cello."),
+    ("guitars", "YAM-FG800", "Yamaha FG800 Acoustic Guitar", 21999, 6,
+     "A solid spruce top dreadnought with a natural finish."),
+    ("guitars", "YAM-C40", "Yamaha C40 Classical Guitar", 15999, 5,
+     "A full-size nylon-string guitar, the first guitar of many students."),
+    ("guitars", "FEN-STRAT-PL", "Fender Player Stratocaster, Sunburst", 84999, 2,
+     "Three Alnico V single-coil pickups, a maple neck and a two-point "
+     "tremolo."),
+    ("guitars", "SQ-PJ-BASS", "Squier Affinity Precision Bass PJ", 27999, 3,
+     "A PJ pickup set and a slim C neck; a bass for new players."),
+    ("guitars", "DAD-EXL110", "D'Addario EXL110 Electric Strings", 799, 48,
+     "Nickel wound electric guitar strings, regular light 10-46."),
+    ("guitars", "DUN-PICKS12", "Dunlop Tortex Picks, 0.73 mm (12)", 599, 60,
+     "A pack of twelve yellow Tortex picks."),
+    ("percussion", "LUD-SNARE-KIT", "Ludwig Student Snare Drum Kit", 32900, 4,
+     "A 14-inch snare with stand, sticks, practice pad and a rolling bag."),
+    ("percussion", "PEARL-BELL-KIT", "Pearl Bell Kit with Rolling Cart", 38900, 2,
+     "A 32-note bell kit with mallets, stand and a cart with wheels."),
+    ("percussion", "VF-5A", "Vic Firth American Classic 5A Sticks", 1399, 35,
+     "Hickory drumsticks with a wood tip, the everyday 5A."),
+    ("percussion", "REMO-PAD-8", "Remo 8-inch Practice Pad", 3499, 9,
+     "A quiet practice pad with a tunable head."),
+    ("percussion", "MEINL-CAJON", "Meinl Headliner Cajon", 10999, 0,
+     "A birch cajon with adjustable snare wires."),
+    ("keyboards", "YAM-P145", "Yamaha P-145 Digital Piano", 49999, 3,
+     "88 weighted keys, a compact body and a sustain pedal."),
+    ("keyboards", "CASIO-CT-S300", "Casio CT-S300 Portable Keyboard", 16999, 5,
+     "61 touch-sensitive keys with a lesson function."),
+    ("keyboards", "ONS-KS7149", "On-Stage X-Style Keyboard Stand", 3999, 7,
+     "A single-braced, height-adjustable keyboard stand."),
+    ("keyboards", "YAM-FC4A", "Yamaha FC4A Sustain Pedal", 3499, 10,
+     "A piano-style sustain pedal for any keyboard."),
+    ("accessories", "ONS-MS7201B", "On-Stage Folding Music Stand", 1999, 25,
+     "A black folding wire stand with a carrying bag."),
+    ("accessories", "KOR-TM60", "Korg TM-60 Tuner Metronome", 3499, 14,
+     "A tuner and metronome in one, with a contact microphone."),
+    ("accessories", "AL-VALVE-OIL", "Al Cass Fast Valve Oil", 899, 36,
+     "The valve oil our repair shop uses; 1.6 oz."),
+    ("accessories", "HET-CLEAN-CL", "Clarinet Care Kit", 2499, 8,
+     "Cork grease, a swab, a reed guard and a polishing cloth."),
+    ("accessories", "GUI-STRAP", "Levy's 2-inch Polyester Guitar Strap", 1499, 15,
+     "An adjustable black strap with leather ends."),
+    ("books", "EE-TPT-1", "Essential Elements for Band, Trumpet Book 1", 1199, 30,
+     "The method book of Springfield school bands; with online audio."),
+    ("books", "EE-CL-1", "Essential Elements for Band, Clarinet Book 1", 1199, 26,
+     "The method book of Springfield school bands; with online audio."),
+    ("books", "EE-VL-1", "Essential Elements for Strings, Violin Book 1", 1199, 20,
+     "The orchestra method book; with online audio."),
+    ("books", "ALF-PIANO-1", "Alfred's Basic Piano Library, Lesson Book 1A", 899, 12,
+     "The first lesson book of Alfred's basic piano course."),
+    ("books", "RB-REAL-C", "The Real Book, Volume I (C Edition)", 4499, 4,
+     "The jazz standards every gig asks for, in concert key."),
+]
+# fmt: on
 
 
 def store_is_empty() -> bool:
@@ -344,11 +457,32 @@ def demo_logins() -> list[tuple[str, str, str]]:
     return logins
 
 
+def _add_catalogue() -> None:
+    """The shop's shelves: a music store's everyday stock, two items sold out."""
+    categories = {}
+    for position, (slug, name) in enumerate(CATEGORIES):
+        categories[slug] = Category(slug=slug, name=name, position=position)
+        db.session.add(categories[slug])
+    for slug, sku, name, price, stock, description in PRODUCTS:
+        db.session.add(
+            Product(
+                sku=sku,
+                name=name,
+                description=description,
+                price_cents=price,
+                stock=stock,
+                category=categories[slug],
+                search_name=search_name_of(name, sku),
+            )
+        )
+
+
 def load_demo(progress=lambda steps: None) -> None:
     """Add the demo store in one transaction per database."""
     rng = random.Random(573)
     customers = _add_customers(rng)
     progress(1)
+    _add_catalogue()
     _add_web_accounts(rng, customers)
     progress(1)
     _add_staff()

@@ -171,11 +171,11 @@ class TestGateway:
         digest = hashlib.sha256(idempotency_key.encode()).hexdigest()[:24]
         reference = f"test_ch_{digest}"
         if card.number in self.APPROVED:
-            logger.info("test charge %s approved: %s", reference, card.summary)
+            logger.info("test charge %s approved", reference)
             return ChargeResult(True, reference, "Approved.")
 
         message = self.DECLINED.get(card.number, self.NOT_A_TEST_CARD)
-        logger.info("test charge declined: %s", card.summary)
+        logger.info("test charge declined")
         return ChargeResult(False, "", message)
 
     def void(self, reference: str) -> None:
