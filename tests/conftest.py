@@ -11,7 +11,6 @@ import uuid
 from itertools import count
 
 import pytest
-from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -128,18 +127,21 @@ def clean_databases() -> None:
 
 
 class FreshRequestClient(FlaskClient):
-    """A test client whose every request starts as a real one would.
+    """A test client whose every request runs as a real one would.
 
-    The app context stays pushed for the whole test (so tests can use
-    db.session), and Flask reuses it for requests; without this, what one
-    request cached in `g` (the signed-in user, the CSRF token) would leak into
-    the next, even from another client.
+    The test keeps an app context (and its db.session) for the whole test;
+    each request gets its own, so it has a fresh `g` and its own session, as
+    under gunicorn. The test's work is committed first (on SQLite a pending
+    transaction would hold the write lock the request needs) and its objects
+    are expired after, so they show what the request wrote.
     """
 
     def open(self, *args, **kwargs):
-        vars(g).clear()
+        db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
         db.session.expire_all()
-        return super().open(*args, **kwargs)
+        return response
 
 
 @pytest.fixture
@@ -319,5 +321,36 @@ def make_order(app, make_account):
         db.session.add(order)
         db.session.commit()
         return order
+
+    return make
+
+
+@pytest.fixture
+def make_product(app):
+    """A product on sale; its search name is made the way the catalogue makes it."""
+    from sqlalchemy import select
+
+    from app.models import Category, Product
+    from app.services.catalog import search_name_of
+
+    def make(category: Category | str | None = None, **values) -> Product:
+        n = next(_sequence)
+        fields = {
+            "sku": f"TST-{n}",
+            "name": f"Test trumpet {n}",
+            "price_cents": 10_000,
+            "stock": 5,
+        }
+        fields.update(values)
+        fields.setdefault("search_name", search_name_of(fields["name"], fields["sku"]))
+        if isinstance(category, str):
+            slug = fold(category).replace(" ", "-")
+            category = db.session.scalar(
+                select(Category).where(Category.slug == slug)
+            ) or Category(name=category, slug=slug)
+        product = Product(category=category, **fields)
+        db.session.add(product)
+        db.session.commit()
+        return product
 
     return make

@@ -29,7 +29,8 @@ def search_name_of(name: str, sku: str) -> str:
 
 
 def list_categories() -> list[Category]:
-    return list(db.session.scalars(select(Category).order_by(Category.position)))
+    query = select(Category).order_by(Category.position, Category.name)
+    return list(db.session.scalars(query))
 
 
 def get_category(slug: str) -> Category:
