@@ -850,6 +850,18 @@ def test_relation_screen_finds_customers(pair, make_customer):
     assert screen.suggestions is None
 
 
+def test_relation_screen_find_with_an_empty_box_lists_every_customer(
+    pair, make_customer
+):
+    _account, customer, link_request, _staff = pair
+    other = make_customer()
+
+    screen = linking.relation_screen(1, link_request.id, None, "")
+
+    assert {c.number for c in screen.matches.items} == {customer.number, other.number}
+    assert screen.suggestions is None
+
+
 def test_relation_screen_shows_the_chosen_customer_and_changes(pair):
     _account, customer, link_request, _staff = pair
 
