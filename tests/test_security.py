@@ -189,7 +189,7 @@ def test_creating_an_account_takes_only_its_own_fields(client, make_customer):
 
 
 @pytest.fixture
-def hostile(make_account, make_customer, make_request, make_staff):
+def hostile(make_account, make_customer, make_request, make_order):
     """Records whose every typed text is markup, on both sides of the link."""
     account = make_account(first_name=XSS, last_name=XSS, address=XSS, city=XSS)
     link_request = make_request(
@@ -199,8 +199,11 @@ def hostile(make_account, make_customer, make_request, make_staff):
     rejected = make_account(first_name=XSS)
     old = make_request(rejected, "")
     old.status, old.reject_reason, old.resolved_by = "rejected", XSS, XSS
+    order = make_order(
+        account, billing_first_name=XSS, billing_last_name=XSS, shipping_address=XSS
+    )
     db.session.commit()
-    return account, customer, link_request, rejected
+    return account, customer, link_request, rejected, order
 
 
 STAFF_PAGES = [
@@ -217,12 +220,16 @@ STAFF_PAGES = [
     "/aim/active-e/account-relations?request={request}",
     "/aim/active-e/account-relations?request={request}&customer={customer}",
     "/aim/active-e/account-relations?request={request}&find=%3Cscript%3E",
+    "/aim/active-e/orders",
+    "/aim/active-e/orders?order={order}",
+    "/aim/active-e/orders?order={order}&find=%3Cscript%3E",
+    "/aim/active-e/orders/{order}/new-customer",
 ]
 
 
 @pytest.mark.parametrize("path", STAFF_PAGES)
 def test_staff_pages_escape_what_people_typed(client, hostile, make_staff, path):
-    account, customer, link_request, rejected = hostile
+    account, customer, link_request, rejected, order = hostile
     role = "web_admin" if path.startswith("/aesys") else "aim_clerk"
     login_as(client, make_staff(role))
     ids = {
@@ -230,6 +237,7 @@ def test_staff_pages_escape_what_people_typed(client, hostile, make_staff, path)
         "rejected": rejected.id,
         "customer": customer.number,
         "request": link_request.id,
+        "order": order.id,
     }
 
     response = client.get(path.format(**ids))

@@ -3,6 +3,7 @@
 import pytest
 
 from app.extensions import db
+from app.services import passwords
 from tests.conftest import PASSWORD, login_as
 from tests.helpers import csrf_token, flashes, redirect_target, text
 
@@ -73,6 +74,29 @@ def test_the_failure_pages_are_identical_but_for_the_email(client, make_account)
     ]
 
     assert pages[0] == pages[1] == pages[2]
+
+
+def test_every_failure_checks_one_password_hash(client, make_account, monkeypatch):
+    """The same work for every failure, so timing cannot tell them apart."""
+    make_account(email="kim@example.com")
+    make_account(email="dee@example.com", disabled=True)
+    checked = []
+    real_check = passwords.check_password_hash
+    monkeypatch.setattr(
+        passwords,
+        "check_password_hash",
+        lambda stored, given: checked.append(stored) or real_check(stored, given),
+    )
+
+    for email, password in [
+        ("nobody@example.com", PASSWORD),
+        ("kim@example.com", "not the password"),
+        ("dee@example.com", PASSWORD),
+    ]:
+        checked.clear()
+        sign_in(client, email, password)
+        assert len(checked) == 1
+        assert checked[0].startswith("scrypt:")
 
 
 @pytest.mark.parametrize(
