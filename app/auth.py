@@ -34,6 +34,10 @@ def load_user(session_id: str):
         return None
     if not hmac.compare_digest(user.session_token, token):
         return None
+    # A detached snapshot: reading current_user after a commit must not reopen
+    # its database. On SQLite that could take AIM's lock while holding the
+    # Storefront's, the reverse of a staff request's order, and deadlock.
+    db.session.expunge(user)
     return user
 
 

@@ -76,7 +76,7 @@ def sign_out() -> None:
     from app.services.accounts import end_sessions
 
     if current_user.is_authenticated:
-        end_sessions(current_user)
+        end_sessions(current_user._get_current_object())
     logout_user()
     session.clear()
 

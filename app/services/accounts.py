@@ -109,7 +109,8 @@ def sign_in_key(email: str) -> str:
 
 def end_sessions(user) -> None:
     """Replace the user's session token: every copy of their cookie stops working."""
-    user.session_token = new_token()
+    stored = db.session.get(type(user), user.id)
+    stored.session_token = new_token()
     db.session.commit()
     logger.info("sessions ended for %s", user.get_id().rsplit(":", 1)[0])
 
