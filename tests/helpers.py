@@ -4,7 +4,7 @@ import re
 from html import unescape
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from app.extensions import db
 
@@ -76,3 +76,13 @@ def snapshot() -> dict[str, list[tuple]]:
             rows[table.name] = [tuple(row) for row in result]
     db.session.commit()
     return rows
+
+
+def fresh(record):
+    """The record as the database holds it now.
+
+    Works whether or not a request detached the test's copy from the session
+    (the user loader hands requests a detached snapshot of the signed-in user).
+    """
+    db.session.expire_all()
+    return db.session.get(type(record), inspect(record).identity)

@@ -4,7 +4,7 @@ import pytest
 
 from app.extensions import db
 from tests.conftest import PASSWORD, login_as
-from tests.helpers import csrf_token, flashes, redirect_target, text
+from tests.helpers import csrf_token, flashes, fresh, redirect_target, text
 
 FAILED = "That username and password do not match a staff user."
 
@@ -132,7 +132,7 @@ def test_disabling_a_staff_user_ends_their_session(
     login_as(client, staff)
     assert client.get(home).status_code == 200
 
-    staff.disabled = True
+    fresh(staff).disabled = True
     db.session.commit()
 
     assert redirect_target(client.get(home))[0] == f"/{area}/login"

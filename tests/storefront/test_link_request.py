@@ -11,6 +11,7 @@ from tests.conftest import PASSWORD, login_as
 from tests.helpers import (
     field_errors,
     flashes,
+    fresh,
     input_value,
     redirect_target,
     snapshot,
@@ -299,8 +300,7 @@ def test_forged_fields_change_nothing(client, make_account, make_account_other):
     assert link_request.claimed_customer_number is None
     assert link_request.resolved_by == ""
     assert requests_of(make_account_other) == []
-    db.session.refresh(account)
-    assert account.aim_customer_number is None
+    assert fresh(account).aim_customer_number is None
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from app.extensions import db
 from app.services import passwords
 from tests.conftest import PASSWORD, login_as
-from tests.helpers import csrf_token, flashes, redirect_target, text
+from tests.helpers import csrf_token, flashes, fresh, redirect_target, text
 
 FAILED = "That email and password do not match an account."
 
@@ -214,7 +214,7 @@ def test_a_disabled_account_is_signed_out_at_once(client, make_account):
     account = make_account()
     sign_in(client, account.email)
 
-    account.disabled = True
+    fresh(account).disabled = True
     db.session.commit()
 
     assert redirect_target(client.get("/account"))[0] == "/login"
