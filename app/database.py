@@ -20,6 +20,14 @@ def _make_sqlite_safe(engine: Engine) -> None:
     pysqlite's deferred BEGIN lets two workers both read and then both try to
     write, and one gets "database is locked" at once, whatever the timeout.
     BEGIN IMMEDIATE makes the second wait its turn instead.
+
+    The price: even a read holds its database's write lock until the commit,
+    and the two files are locked in whatever order a transaction touches them.
+    Staff requests take AIM first (the user loader), so code that touches the
+    Storefront and then AIM in one transaction (for example by reading an
+    attribute a commit expired) can deadlock with them until the busy timeout.
+    Read what is needed before touching the Storefront; the load tests catch
+    the cases they exercise.
     """
 
     @event.listens_for(engine, "connect")
