@@ -123,6 +123,9 @@ def server(database_urls, tmp_path_factory):
         "3",
         "--graceful-timeout",
         "5",
+        # The default control socket is one path per user: a second gunicorn
+        # (make run, another test run) would take it over and delete it.
+        "--no-control-socket",
         "wsgi:app",
     ]
     stdout_path, stderr_path = folder / "stdout.log", folder / "stderr.log"
