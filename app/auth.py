@@ -12,6 +12,7 @@ from flask_login import LoginManager, current_user
 
 from app.extensions import db
 from app.models import Staff, WebAccount
+from app.services.text import is_number
 
 KINDS = {"customer": WebAccount, "staff": Staff}
 
@@ -26,7 +27,7 @@ def load_user(session_id: str):
     kind, _, rest = session_id.partition(":")
     number, _, token = rest.partition(":")
     model = KINDS.get(kind)
-    if model is None or not number.isdigit() or not token:
+    if model is None or not is_number(number) or not token:
         return None
 
     user = db.session.get(model, int(number))

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 
 from app.services.errors import ServiceError
+from app.services.text import is_number
 
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
@@ -42,7 +43,7 @@ def show_error(error: ServiceError, form: FlaskForm | None = None) -> None:
 def page_arg() -> int:
     """The ?page= number; nonsense is a 400, not a silent first page."""
     raw = request.args.get("page", "1")
-    if not raw.isdigit() or not 1 <= int(raw) <= 100_000:
+    if not is_number(raw) or not 1 <= int(raw) <= 100_000:
         abort(400)
     return int(raw)
 
@@ -51,7 +52,7 @@ def int_arg(name: str) -> int | None:
     raw = request.args.get(name, "")
     if raw == "":
         return None
-    if not raw.isdigit() or len(raw) > 12:
+    if not is_number(raw) or len(raw) > 9:
         abort(400)
     return int(raw)
 

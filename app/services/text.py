@@ -59,3 +59,8 @@ def phone_digits(value: str) -> str:
     if len(digits) == 11 and digits.startswith("1"):
         return digits[1:]
     return digits
+
+
+def is_number(value: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes "²", which int() refuses."""
+    return value.isascii() and value.isdigit()

@@ -147,6 +147,9 @@ def test_second_clerk_sees_who_holds_the_lock_and_cannot_act(
         "/aim/active-e/orders?order=abc",
         "/aim/active-e/orders?page=0",
         "/aim/active-e/orders?page=x",
+        "/aim/active-e/orders?page=%C2%B2",
+        "/aim/active-e/orders?order=%C2%B2",
+        "/aim/active-e/orders?order=99999999999",
     ],
 )
 def test_nonsense_parameters_are_400(client, clerk, path):
