@@ -435,14 +435,14 @@ def test_an_oversized_upload_is_a_413(client):
 def test_an_unexpected_error_is_a_plain_500_and_the_next_request_works(
     app, client, make_account
 ):
-    account = make_account(email="taken@example.com")
+    taken = make_account(email="taken@example.com").email_key
 
     @app.post("/test-half-written")
     def half_written():
         db.session.add(
             WebAccount(
                 email="dup",
-                email_key=account.email_key,
+                email_key=taken,
                 password_hash="x",
                 first_name="Half",
                 last_name="Written",
