@@ -87,12 +87,16 @@ def test_a_customer_signing_in_as_staff_starts_a_new_session(
     client, make_account, make_staff, area, role, home
 ):
     login_as(client, make_account())
+    with client.session_transaction() as session:
+        session["planted"] = "by an attacker"
     make_staff(role, username="robin")
 
     sign_in(client, area, "robin")
 
     assert client.get(home).status_code == 200
     assert client.get("/account").status_code == 403
+    with client.session_transaction() as session:
+        assert "planted" not in session
 
 
 @pytest.mark.config(WTF_CSRF_ENABLED=True)
