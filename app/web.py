@@ -97,7 +97,11 @@ def staff_sign_in_page(area: str, home_endpoint: str, template: str):
     from app.staff_forms import StaffLoginForm
 
     target = safe_next(request.args.get("next"), url_for(home_endpoint))
-    if current_user.is_authenticated and current_user.is_staff:
+    # Only someone who may use this area skips its form; a web admin opening
+    # /aim/login must be able to sign in as a clerk, not bounce to a 403.
+    role = {"aesys": "web_admin", "aim": "aim_clerk"}[area]
+    signed_in = current_user.is_authenticated and current_user.is_staff
+    if signed_in and current_user.has_role(role):
         return redirect(target)
 
     form = StaffLoginForm()

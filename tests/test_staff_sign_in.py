@@ -187,3 +187,34 @@ def test_failed_staff_sign_ins_are_throttled_per_address(
     assert blocked.status_code == 429
     elsewhere = sign_in(client, area, "robin", environ_base={"REMOTE_ADDR": "10.2.2.2"})
     assert redirect_target(elsewhere) == (home, {})
+
+
+@pytest.mark.parametrize(("area", "role", "home"), AREAS)
+def test_signed_in_staff_of_the_area_skip_the_form(
+    client, make_staff, area, role, home
+):
+    login_as(client, make_staff(role))
+
+    assert client.get(f"/{area}/login").headers["Location"] == home
+
+
+@pytest.mark.parametrize(
+    ("area", "other_role", "role", "home"),
+    [
+        ("aim", "web_admin", "aim_clerk", "/aim/"),
+        ("aesys", "aim_manager", "web_admin", "/aesys/contacts"),
+    ],
+)
+def test_staff_of_another_area_get_the_form_and_can_switch(
+    client, make_staff, area, other_role, role, home
+):
+    login_as(client, make_staff(other_role))
+    make_staff(role, username="robin")
+
+    page = client.get(f"/{area}/login")
+    response = sign_in(client, area, "robin")
+
+    assert page.status_code == 200
+    assert 'value="Sign in"' in text(page)
+    assert redirect_target(response) == (home, {})
+    assert client.get(home).status_code == 200
