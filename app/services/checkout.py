@@ -121,6 +121,7 @@ def _new_order(
     card: CardDetails | None,
     gateway: PaymentGateway | None,
 ) -> Order:
+    """Check everything a form can, then charge, then write: a refusal costs nothing."""
     priced = _priced(cart)
     fields = _address_fields(details)
     account = customer or _new_account(details, fields, password)
