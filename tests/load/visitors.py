@@ -17,6 +17,15 @@ class Visitor:
         self.base_url = base_url
         self.http = requests.Session()
 
+    def another_tab(self) -> "Visitor":
+        """The same signed-in person in another tab: a client sharing the cookies.
+
+        requests.Session is not meant to be shared between threads.
+        """
+        tab = Visitor(self.base_url)
+        tab.http.cookies.update(self.http.cookies)
+        return tab
+
     def get(self, path: str, **kwargs):
         return self.http.get(self.base_url + path, timeout=REQUEST_TIMEOUT, **kwargs)
 
