@@ -1,8 +1,8 @@
-"""The demo store: realistic customers, web accounts, requests and staff.
+"""The demo store: customers, web accounts, requests, staff, a shop and orders.
 
 Deterministic (a fixed random seed), so the README's walk-through always
 finds the same people: AIM #573 is Maria González, whose web account has a
-pending request, and AIM #214 is already linked.
+pending request, and AIM #214 is already linked and has a web order waiting.
 """
 
 import random
@@ -21,9 +21,11 @@ from app.models import (
     WebAccount,
 )
 from app.models.types import utcnow
-from app.services import passwords
+from app.services import checkout, passwords
 from app.services.catalog import search_name_of
+from app.services.checkout import CheckoutDetails
 from app.services.customers import apply_values
+from app.services.payments import CardDetails
 from app.services.text import fold
 
 STEPS = 5
@@ -477,8 +479,62 @@ def _add_catalogue() -> None:
         )
 
 
+DEMO_ORDERS = [
+    # (who, [(sku index, quantity)], payment): placed through the real checkout.
+    ("linked", [(0, 1), (5, 2)], "pay_on_pickup"),
+    ("Jordan Rivera", [(2, 1)], "card"),
+    ("Priya Shah", [(8, 3), (12, 1)], "pay_on_pickup"),
+]
+
+
+def _add_orders() -> None:
+    """Web orders to import: a linked customer's, and two from new web accounts."""
+    products = list(db.session.scalars(select(Product).order_by(Product.id)))
+    in_stock = [product for product in products if product.stock > 3]
+    linked = db.session.scalar(
+        select(WebAccount).where(WebAccount.aim_customer_number.is_not(None))
+    )
+    for index, (who, lines, method) in enumerate(DEMO_ORDERS):
+        cart = {str(in_stock[i].id): quantity for i, quantity in lines}
+        if who == "linked":
+            customer, first, last, email = (
+                linked,
+                linked.first_name,
+                linked.last_name,
+                "",
+            )
+        else:
+            customer = None
+            first, last = who.split()
+            email = f"{first.lower()}.{last.lower()}@example.com"
+        details = CheckoutDetails(
+            billing_first_name=first,
+            billing_last_name=last,
+            billing_address=customer.address if customer else "77 Lake St",
+            billing_city="Springfield",
+            billing_state="IL",
+            billing_postal_code="62703",
+            billing_phone="(217) 555-0142",
+            payment_method=method,
+            email=email,
+        )
+        card = (
+            CardDetails("4242 4242 4242 4242", "12/30", "123")
+            if method == "card"
+            else None
+        )
+        checkout.place_order(
+            cart,
+            details,
+            f"demo-order-{index}",
+            customer=customer,
+            password="" if customer else CUSTOMER_PASSWORD,
+            card=card,
+        )
+
+
 def load_demo(progress=lambda steps: None) -> None:
-    """Add the demo store in one transaction per database."""
+    """Add the demo store, then place its web orders through the checkout."""
     rng = random.Random(573)
     customers = _add_customers(rng)
     progress(1)
@@ -486,6 +542,7 @@ def load_demo(progress=lambda steps: None) -> None:
     _add_web_accounts(rng, customers)
     progress(1)
     _add_staff()
-    progress(1)
     db.session.commit()
+    progress(1)
+    _add_orders()
     progress(2)
