@@ -152,7 +152,7 @@ class Sale(db.Model):
     subtotal_cents: Mapped[int]
     tax_cents: Mapped[int]
     total_cents: Mapped[int]
-    payment: Mapped[str] = mapped_column(String(60), default="")
+    payment: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 

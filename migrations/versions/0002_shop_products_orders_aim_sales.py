@@ -151,7 +151,7 @@ def upgrade_aim():
     sa.Column('subtotal_cents', sa.Integer(), nullable=False),
     sa.Column('tax_cents', sa.Integer(), nullable=False),
     sa.Column('total_cents', sa.Integer(), nullable=False),
-    sa.Column('payment', sa.String(length=60), nullable=False),
+    sa.Column('payment', sa.String(length=120), nullable=False),
     sa.Column('created_at', app.models.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('staff_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['customer_number'], ['customers.number'], name=op.f('fk_sales_customer_number_customers')),

@@ -306,3 +306,18 @@ def test_queue_is_newest_first(make_order):
     newer = make_order()
 
     assert [o.id for o in orders.import_queue("all").items] == [newer.id, older.id]
+
+
+def test_a_card_order_imports_with_its_payment_noted(make_order, make_customer, clerk):
+    order = make_order(
+        payment_method="card",
+        payment_status="paid",
+        card_summary="Mastercard ending 4444",
+        payment_reference="test_ch_" + "f" * 24,
+    )
+    orders.lock_order(order.id, clerk)
+    orders.choose_customer(order.id, make_customer().number, clerk)
+
+    sale = orders.import_order(order.id, clerk).sale
+
+    assert sale.payment == ("Paid online (Mastercard ending 4444) test_ch_" + "f" * 24)
