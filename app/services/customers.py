@@ -156,7 +156,8 @@ def create_customer(
         "customer added",
         customer_number=customer.number,
         web_account_id=active_e_id,
-        details=customer.full_name,
+        details=customer.full_name
+        + (f", Active-e ID {active_e_id} applied" if active_e_id else ""),
     )
     db.session.commit()
     return customer
