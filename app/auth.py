@@ -45,6 +45,9 @@ def load_user(session_id: str):
 def send_to_sign_in():
     """Send the visitor to the sign-in page of the area they tried to reach."""
     area = request.blueprint or "storefront"
+    if request.method != "GET":
+        # A POST cannot be replayed after signing in; come back to the area.
+        return redirect(url_for(f"{area}.login"))
     return redirect(url_for(f"{area}.login", next=request.full_path.rstrip("?")))
 
 

@@ -2,7 +2,7 @@
 
 from flask import abort, flash, request
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import PasswordField, StringField, TextAreaField
 
 from app.services.errors import ServiceError
 from app.services.text import is_number
@@ -16,7 +16,10 @@ class BaseForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
         for field in self:
-            if not isinstance(field, StringField | TextAreaField):
+            # Passwords take any characters; they are hashed, never shown.
+            if not isinstance(field, StringField | TextAreaField) or isinstance(
+                field, PasswordField
+            ):
                 continue
             allowed = ALLOWED_CONTROLS if isinstance(field, TextAreaField) else set()
             # A field left out of the post keeps its object's value, maybe an int.

@@ -71,7 +71,11 @@ class CreateAccountForm(ContactFields):
     )
     password = PasswordField(
         "Password",
-        validators=[DataRequired(), Length(min=8, max=128)],
+        validators=[
+            DataRequired(),
+            Length(min=8, message="Use at least 8 characters."),
+            Length(max=128, message="Use at most 128 characters."),
+        ],
         description="At least 8 characters. A phrase of a few words is easy to "
         "remember and hard to guess.",
         render_kw={"autocomplete": "new-password"},

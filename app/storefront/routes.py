@@ -151,24 +151,29 @@ def link_request():
     form = LinkRequestForm(obj=status.open_request or current_user)
     if status.open_request and request.method == "GET":
         form.aim_number.data = status.open_request.aim_number_typed
-    if form.validate_on_submit():
-        details = RequestDetails(
-            **{f.name: getattr(form, f.name).data or "" for f in fields(RequestDetails)}
-        )
-        try:
-            linking.submit_link_request(current_user, details)
-        except ServiceError as error:
-            show_error(error, form)
-        else:
-            flash(
-                "Thank you. Your request is with our staff; we will link your "
-                "accounts and your account page will show it.",
-                "success",
-            )
-            return redirect(url_for(".link_request"))
+    if form.validate_on_submit() and _submit_link_request(form):
+        return redirect(url_for(".link_request"))
     return render_template(
         "storefront/link_request/form.html", form=form, status=status
     )
+
+
+def _submit_link_request(form: LinkRequestForm) -> bool:
+    """File the request; on a refusal, put the message on the form."""
+    details = RequestDetails(
+        **{f.name: getattr(form, f.name).data or "" for f in fields(RequestDetails)}
+    )
+    try:
+        linking.submit_link_request(current_user, details)
+    except ServiceError as error:
+        show_error(error, form)
+        return False
+    flash(
+        "Thank you. Your request is with our staff; we will link your "
+        "accounts and your account page will show it.",
+        "success",
+    )
+    return True
 
 
 # The shop. The cart lives in the signed session cookie as {product id: quantity};
