@@ -39,6 +39,10 @@ class Customer(db.Model):
     search_last: Mapped[str] = mapped_column(String(60), index=True, default="")
     email_key: Mapped[str] = mapped_column(String(254), index=True, default="")
     phone_digits: Mapped[str] = mapped_column(String(20), index=True, default="")
+    # The last seven digits: staff often type a local number without its area code.
+    phone_local: Mapped[str] = mapped_column(
+        String(7), index=True, default="", server_default=""
+    )
     # The bridge to the Storefront; unique so one web account has one customer.
     active_e_id: Mapped[int | None] = mapped_column(unique=True)
     linked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -76,13 +76,14 @@ def search_query(text: str) -> Select:
         return query
 
     digits = phone_digits(text)
+    by_phone = or_(
+        Customer.phone_digits.startswith(digits),
+        Customer.phone_local.startswith(digits),
+    )
     if text.lstrip("#").isdecimal() and len(text.lstrip("#")) <= 7:
-        number = int(text.lstrip("#"))
-        return query.where(
-            or_(Customer.number == number, Customer.phone_digits.startswith(digits))
-        )
+        return query.where(or_(Customer.number == int(text.lstrip("#")), by_phone))
     if digits and len(digits) >= 4 and not any(ch.isalpha() for ch in text):
-        return query.where(Customer.phone_digits.startswith(digits, autoescape=True))
+        return query.where(by_phone)
     if "@" in text:
         return query.where(Customer.email_key.startswith(fold(text), autoescape=True))
 
@@ -136,6 +137,7 @@ def apply_values(customer: Customer, values: dict) -> list[str]:
     customer.search_last = fold(customer.last_name)
     customer.email_key = fold(customer.email)
     customer.phone_digits = phone_digits(customer.phone)
+    customer.phone_local = customer.phone_digits[-7:]
     customer.updated_at = utcnow()
     return changed
 
