@@ -125,3 +125,33 @@ def staff_sign_in_page(area: str, home_endpoint: str, template: str):
 
 def staff_account_key() -> str:
     return "staff:" + (request.form.get("username", "").strip().casefold()[:60])
+
+
+def sign_in_limits(account_key):
+    """Throttle failed sign-ins per address and per account (account_key()).
+
+    Only failures count; the counters live in the limiter's storage, which all
+    workers share in production (Redis).
+    """
+    from flask import current_app
+
+    from app.extensions import limiter
+
+    def per_account() -> str:
+        return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
+
+    def per_address() -> str:
+        return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
+
+    def decorate(view):
+        view = limiter.limit(
+            per_account,
+            key_func=account_key,
+            methods=["POST"],
+            deduct_when=failed_sign_in,
+        )(view)
+        return limiter.limit(per_address, methods=["POST"], deduct_when=failed_sign_in)(
+            view
+        )
+
+    return decorate

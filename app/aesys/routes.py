@@ -2,7 +2,6 @@
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -11,12 +10,11 @@ from flask import (
 )
 
 from app.auth import require_staff
-from app.extensions import limiter
 from app.models.types import utcnow
 from app.services import contacts, linking, orders
 from app.web import (
-    failed_sign_in,
     page_arg,
+    sign_in_limits,
     sign_out,
     staff_account_key,
     staff_sign_in_page,
@@ -26,22 +24,8 @@ bp = Blueprint("aesys", __name__)
 bp.before_request(require_staff("web_admin"))
 
 
-def _limit_per_account() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
-
-
-def _limit_per_address() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit_per_address, methods=["POST"], deduct_when=failed_sign_in)
-@limiter.limit(
-    _limit_per_account,
-    key_func=staff_account_key,
-    methods=["POST"],
-    deduct_when=failed_sign_in,
-)
+@sign_in_limits(staff_account_key)
 def login():
     return staff_sign_in_page("aesys", "aesys.list_contacts", "aesys/login.html")
 

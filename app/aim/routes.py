@@ -5,7 +5,6 @@ from dataclasses import fields
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -22,15 +21,14 @@ from app.aim.forms import (
     RejectForm,
 )
 from app.auth import require_staff
-from app.extensions import limiter
 from app.services import customers, linking, orders
 from app.services.customers import CustomerDetails
 from app.services.errors import Conflict, ServiceError
 from app.web import (
-    failed_sign_in,
     int_arg,
     page_arg,
     show_error,
+    sign_in_limits,
     sign_out,
     staff_account_key,
     staff_sign_in_page,
@@ -40,14 +38,6 @@ bp = Blueprint("aim", __name__)
 bp.before_request(require_staff("aim_clerk"))
 
 TABS = ("1", "2", "3", "4", "5", "6")
-
-
-def _limit_per_account() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
-
-
-def _limit_per_address() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
 
 
 def _details(form: CustomerForm) -> CustomerDetails:
@@ -69,13 +59,7 @@ def _version_seen() -> int:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_limit_per_address, methods=["POST"], deduct_when=failed_sign_in)
-@limiter.limit(
-    _limit_per_account,
-    key_func=staff_account_key,
-    methods=["POST"],
-    deduct_when=failed_sign_in,
-)
+@sign_in_limits(staff_account_key)
 def login():
     return staff_sign_in_page("aim", "aim.menu", "aim/login.html")
 

@@ -5,7 +5,6 @@ from dataclasses import fields
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,7 +15,6 @@ from flask import (
 from flask_login import current_user
 
 from app.auth import require_customer
-from app.extensions import limiter
 from app.models.types import new_token
 from app.security import safe_next
 from app.services import accounts, catalog, checkout, linking, payments
@@ -34,7 +32,7 @@ from app.storefront.forms import (
     NewAccountCheckoutForm,
     QuantityForm,
 )
-from app.web import failed_sign_in, page_arg, show_error, sign_in, sign_out
+from app.web import page_arg, show_error, sign_in, sign_in_limits, sign_out
 
 bp = Blueprint("storefront", __name__)
 
@@ -56,14 +54,6 @@ def canonical_legacy_path():
 
 def _next_page() -> str:
     return safe_next(request.args.get("next"), url_for(".account"))
-
-
-def _per_account_limit() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
-
-
-def _per_address_limit() -> str:
-    return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
 
 
 def _account_key() -> str:
@@ -98,13 +88,7 @@ def create_account():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_per_address_limit, methods=["POST"], deduct_when=failed_sign_in)
-@limiter.limit(
-    _per_account_limit,
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=failed_sign_in,
-)
+@sign_in_limits(_account_key)
 def login():
     if current_user.is_authenticated and not current_user.is_staff:
         return redirect(_next_page())
