@@ -151,4 +151,6 @@ def quiet_server(server, app):
     db.session.close()
     sizes = server.log_sizes()
     yield server
-    assert server.trouble_since(sizes) == [], "gunicorn logged a failure"
+    trouble = server.trouble_since(sizes)
+    log = _read_from(server.stderr_path, sizes[0])
+    assert trouble == [], f"gunicorn logged a failure; its stderr:\n{log[-6000:]}"
