@@ -55,7 +55,10 @@ def require_staff(*roles: str):
     """A before_request check for a whole blueprint: staff holding a role."""
 
     def check():
-        if request.endpoint is None or request.endpoint.endswith((".login", ".static")):
+        # Anyone may sign in, and anyone signed in may sign out.
+        if request.endpoint is None or request.endpoint.endswith(
+            (".login", ".logout", ".static")
+        ):
             return None
         if not current_user.is_authenticated or not current_user.is_staff:
             return send_to_sign_in()

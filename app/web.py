@@ -116,11 +116,17 @@ def staff_sign_in_page(area: str, home_endpoint: str, template: str):
         except ServiceError as error:
             show_error(error)
         else:
+            if not user.has_role(role):
+                flash(f"{user.name} has no access to {AREA_NAMES[area]}.", "error")
+                return render_template(template, form=form)
             sign_in(user)
             current_app.logger.info("staff %s signed in to %s", user.username, area)
             flash(f"Signed in as {user.name}.", "success")
             return redirect(target)
     return render_template(template, form=form)
+
+
+AREA_NAMES = {"aesys": "the Active-e admin panel", "aim": "AIM"}
 
 
 def staff_account_key() -> str:

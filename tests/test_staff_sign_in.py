@@ -218,3 +218,35 @@ def test_staff_of_another_area_get_the_form_and_can_switch(
     assert 'value="Sign in"' in text(page)
     assert redirect_target(response) == (home, {})
     assert client.get(home).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "role", "area"),
+    [
+        ("/aesys/login", "aim_clerk", "the Active-e admin panel"),
+        ("/aim/login", "web_admin", "AIM"),
+    ],
+)
+def test_staff_without_the_area_role_are_not_signed_in(
+    client, make_staff, path, role, area
+):
+    make_staff(role, username="elsewhere")
+
+    page = client.post(path, data={"username": "elsewhere", "password": PASSWORD})
+
+    assert page.status_code == 200
+    assert f"Test Staff has no access to {area}." in page.get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
+
+
+@pytest.mark.parametrize("area", ["aesys", "aim"])
+def test_any_staff_member_can_sign_out_of_any_area(client, make_staff, area):
+    other = {"aesys": "aim_clerk", "aim": "web_admin"}[area]
+    login_as(client, make_staff(other))
+
+    response = client.post(f"/{area}/logout")
+
+    assert response.status_code == 302
+    with client.session_transaction() as session:
+        assert "_user_id" not in session
