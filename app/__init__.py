@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     auth.configure(login_manager)
+    app.before_request(auth.load_user_first)
 
 
 def register_proxy(app: Flask) -> None:

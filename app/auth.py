@@ -42,6 +42,19 @@ def load_user(session_id: str):
     return user
 
 
+def load_user_first() -> None:
+    """Load the signed-in user before anything else, then end that transaction.
+
+    On SQLite every transaction holds its database's write lock, and requests
+    touch the Storefront before AIM. A staff user lives in AIM: loaded late, it
+    would take AIM's lock first in some requests and last in others, and two
+    such requests could wait on each other. Loaded first and let go, the user
+    is a detached snapshot that never needs the database again.
+    """
+    current_user._get_current_object()
+    db.session.rollback()
+
+
 def send_to_sign_in():
     """Send the visitor to the sign-in page of the area they tried to reach."""
     area = request.blueprint or "storefront"

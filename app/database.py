@@ -23,11 +23,11 @@ def _make_sqlite_safe(engine: Engine) -> None:
 
     The price: even a read holds its database's write lock until the commit,
     and the two files are locked in whatever order a transaction touches them.
-    Staff requests take AIM first (the user loader), so code that touches the
-    Storefront and then AIM in one transaction (for example by reading an
-    attribute a commit expired) can deadlock with them until the busy timeout.
-    Read what is needed before touching the Storefront; the load tests catch
-    the cases they exercise.
+    Two requests taking them in opposite orders wait on each other until the
+    busy timeout. So one order holds: the Storefront, then AIM. The signed-in
+    user is loaded first and its transaction ended (auth.load_user_first), and
+    code reads what it needs from AIM before touching the Storefront after a
+    commit. The load tests exercise the cases that matter.
     """
 
     @event.listens_for(engine, "connect")

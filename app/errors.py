@@ -2,12 +2,12 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
 from app.services.errors import NotFound
 
 logger = logging.getLogger(__name__)
@@ -93,6 +93,9 @@ def handle_csrf_error(error: CSRFError):
 def handle_database_down(error: OperationalError):
     db.session.rollback()
     logger.error("database unavailable: %s", error.orig.__class__.__name__)
+    # The page must not need the database: show it as to a signed-out visitor
+    # (Flask-Login keeps the request's user in g._login_user).
+    g._login_user = login_manager.anonymous_user()
     return render_error(
         503, "The store's database is not answering. Please try again shortly."
     )
