@@ -1,6 +1,7 @@
 """Error pages, and what a failed request leaves behind: nothing."""
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -73,7 +74,18 @@ def handle_http_error(error: HTTPException):
 
 
 def handle_csrf_error(error: CSRFError):
-    """Keep what the person typed, so an expired form is one click from sent."""
+    """Keep what the person typed, so an expired form is one click from sent.
+
+    Only for a form this site served: a post from another site gets no
+    resendable copy, or the page would turn a forged request into one click.
+    """
+    if request.method != "POST" or not _from_this_site():
+        return render_error(
+            400,
+            "This form was sent without a valid security token, so nothing was "
+            "saved. Open the page again and fill it in there.",
+            csrf_reason=error.description,
+        )
     kept = [
         (name, value)
         for name, value in request.form.items(multi=True)
@@ -86,8 +98,15 @@ def handle_csrf_error(error: CSRFError):
         csrf_reason=error.description,
         kept_fields=kept,
         # The query too: it carries where to go next (?next=/AeC2Brequest).
-        resend_to=request.full_path.rstrip("?") if request.method == "POST" else None,
+        resend_to=request.full_path.rstrip("?"),
     )
+
+
+def _from_this_site() -> bool:
+    """Whether the browser says the post came from a page of this site."""
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    parts = urlsplit(source)
+    return parts.netloc == request.host and parts.scheme == request.scheme
 
 
 def handle_database_down(error: OperationalError):

@@ -553,3 +553,24 @@ def test_the_customer_ids_cannot_be_confused(client, make_account, make_staff):
         session["_user_id"] = f"staff:1:{account.session_token}"
 
     assert redirect_target(client.get("/aim/"))[0] == "/aim/login"
+
+
+@pytest.mark.config(WTF_CSRF_ENABLED=True)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "", "Referer": "https://evil.example/form.html"},
+        {"Origin": ""},
+    ],
+)
+def test_a_tokenless_post_from_elsewhere_gets_no_resendable_copy(client, headers):
+    form = {**ACCOUNT_FORM, "first_name": "Forged"}
+
+    response = client.post("/createaccount.aspx", data=form, headers=headers)
+
+    html = text(response)
+    assert response.status_code == 400
+    assert "Send again" not in html
+    assert "Forged" not in html
+    assert 'name="csrf_token"' not in html
