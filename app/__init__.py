@@ -64,6 +64,11 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from app.web import ColumnIntConverter
+
+    # Before any route: <int:...> in every URL then stops at the column's size.
+    app.url_map.converters["int"] = ColumnIntConverter
+
     from app.aesys.routes import bp as aesys_bp
     from app.aim.routes import bp as aim_bp
     from app.storefront.routes import bp as storefront_bp

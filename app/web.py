@@ -2,12 +2,22 @@
 
 from flask import abort, flash, request
 from flask_wtf import FlaskForm
+from werkzeug.routing import IntegerConverter
 from wtforms import PasswordField, StringField, TextAreaField
 
 from app.services.errors import ServiceError
 from app.services.text import is_number
 
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+LARGEST_ID = 2_147_483_647  # an INTEGER column on PostgreSQL
+
+
+class ColumnIntConverter(IntegerConverter):
+    """<int:...> that fits an id column: a larger number is a 404, not a 500."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", LARGEST_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 class BaseForm(FlaskForm):

@@ -574,3 +574,37 @@ def test_a_tokenless_post_from_elsewhere_gets_no_resendable_copy(client, headers
     assert "Send again" not in html
     assert "Forged" not in html
     assert 'name="csrf_token"' not in html
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("who", "method", "path", "data"),
+    [
+        ("customer", "GET", f"/orders/{HUGE}", {}),
+        ("customer", "GET", "/orders/2147483648", {}),
+        ("customer", "POST", f"/cart/{HUGE}", {"quantity": "1"}),
+        ("customer", "POST", "/cart/add", {"product_id": HUGE, "quantity": "1"}),
+        ("web_admin", "GET", f"/aesys/contacts/{HUGE}", {}),
+        ("web_admin", "GET", f"/aesys/orders/{HUGE}", {}),
+        ("aim_clerk", "GET", f"/aim/customers/{HUGE}", {}),
+        ("aim_clerk", "GET", "/aim/customers/2147483648/edit", {}),
+        ("aim_clerk", "POST", "/aim/active-e/orders/2147483648/lock", {}),
+        (
+            "aim_clerk",
+            "POST",
+            "/aim/active-e/account-relations/1/save",
+            {"customer_number": "2147483648", "version": "1"},
+        ),
+    ],
+)
+def test_ids_too_large_for_a_column_are_refused_not_a_500(
+    client, make_account, make_staff, who, method, path, data
+):
+    user = make_account() if who == "customer" else make_staff(who)
+    login_as(client, user)
+
+    response = client.open(path, method=method, data=data)
+
+    assert response.status_code in (400, 404)

@@ -9,9 +9,15 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
-from app.web import BaseForm, strip_filter
+from app.web import LARGEST_ID, BaseForm, strip_filter
 
 TRIM = [strip_filter]
 
@@ -59,8 +65,12 @@ class CustomerSearchForm(BaseForm):
 class CustomerChoiceForm(BaseForm):
     """Update Customer and Save: which AIM customer, as the staff member saw it."""
 
-    customer_number = IntegerField(validators=[InputRequired()])
-    version = IntegerField(validators=[InputRequired()])
+    customer_number = IntegerField(
+        validators=[InputRequired(), NumberRange(min=1, max=LARGEST_ID)]
+    )
+    version = IntegerField(
+        validators=[InputRequired(), NumberRange(min=0, max=LARGEST_ID)]
+    )
 
 
 class RejectForm(BaseForm):

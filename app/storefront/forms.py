@@ -28,7 +28,7 @@ from wtforms.widgets import HiddenInput, TextInput
 
 from app.services.checkout import CheckoutDetails
 from app.services.payments import CardDetails
-from app.web import BaseForm, strip_filter
+from app.web import LARGEST_ID, BaseForm, strip_filter
 
 TRIM = [strip_filter]
 
@@ -156,7 +156,10 @@ class QuantityForm(BaseForm):
 class AddToCartForm(QuantityForm):
     """Add to cart from the shop's list, which names the product."""
 
-    product_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    product_id = IntegerField(
+        widget=HiddenInput(),
+        validators=[InputRequired(), NumberRange(min=1, max=LARGEST_ID)],
+    )
 
 
 class CartLineForm(BaseForm):
