@@ -154,7 +154,7 @@ def _locked_for(order_id: int, staff: Staff) -> Order:
     return order
 
 
-def _set_order_customer(order_id: int, customer_number: int) -> None:
+def _set_order_customer(order_id: int, customer_number: int | None) -> None:
     table = Order.__table__
     db.session.execute(
         update(table)
@@ -167,9 +167,20 @@ def _set_order_customer(order_id: int, customer_number: int) -> None:
 def choose_customer(order_id: int, customer_number: int, staff: Staff) -> Customer:
     """Find Cust: the order goes to this AIM customer, linked to its web account."""
     order = _locked_for(order_id, staff)
+    _refuse_if_in_aim(order)
     customer = linking.link_web_account(order.web_account_id, customer_number, staff)
     _set_order_customer(order_id, customer_number)
     return customer
+
+
+def _refuse_if_in_aim(order: Order) -> None:
+    """An interrupted Create Order already made the sale: only finishing it is left."""
+    sale = db.session.scalar(select(Sale).where(Sale.web_order_number == order.id))
+    if sale is not None:
+        raise Conflict(
+            f"Web order {order.id} is already in AIM as sale {sale.id} for "
+            f"#{sale.customer_number}: press Create Order to finish."
+        )
 
 
 def new_customer_details(order: Order) -> CustomerDetails:
@@ -195,6 +206,7 @@ def create_customer_for_order(
     that customer is used: a retry never makes a second one.
     """
     order = _locked_for(order_id, staff)
+    _refuse_if_in_aim(order)
     web_id = order.web_account_id
     existing = db.session.scalar(select(Customer).where(Customer.active_e_id == web_id))
     if existing is None:
@@ -223,10 +235,16 @@ def import_order(order_id: int, staff: Staff) -> ImportResult:
     if customer is None:
         raise ServiceError("Choose the AIM customer first: Find Cust or Create Cust.")
     if customer.active_e_id != order.web_account_id:
-        linking.link_web_account(order.web_account_id, customer.number, staff)
+        # Unlinked since it was chosen (a manager's Unlink): never undo that here.
+        _set_order_customer(order_id, None)
+        raise Conflict(
+            f"AIM #{customer.number} is no longer linked to this order's web "
+            "account. Choose the customer again."
+        )
 
     sale = _sale_for(order, customer, staff)
-    _mark_imported(order_id, sale, customer.number, staff)
+    # An earlier, interrupted attempt's sale decides the customer it went to.
+    _mark_imported(order_id, sale, sale.customer_number, staff)
     db.session.refresh(order)
     return ImportResult(sale=sale, order=order)
 

@@ -321,3 +321,53 @@ def test_a_card_order_imports_with_its_payment_noted(make_order, make_customer, 
     sale = orders.import_order(order.id, clerk).sale
 
     assert sale.payment == ("Paid online (Mastercard ending 4444) test_ch_" + "f" * 24)
+
+
+def test_create_order_after_a_managers_unlink_is_refused_not_relinked(
+    make_order, make_customer, make_staff, clerk
+):
+    from app.services import linking
+
+    order = make_order()
+    customer = make_customer()
+    orders.lock_order(order.id, clerk)
+    orders.choose_customer(order.id, customer.number, clerk)
+    linking.unlink_customer(customer.number, make_staff("aim_manager"))
+
+    with pytest.raises(Conflict, match="no longer linked"):
+        orders.import_order(order.id, clerk)
+
+    db.session.refresh(customer)
+    assert customer.active_e_id is None
+    assert count(Sale) == 0
+    db.session.refresh(order)
+    assert order.aim_customer_number is None
+
+
+def test_after_an_interrupted_import_the_sale_decides_the_customer(
+    make_order, make_customer, clerk, monkeypatch
+):
+    order = make_order()
+    first = make_customer()
+    orders.lock_order(order.id, clerk)
+    orders.choose_customer(order.id, first.number, clerk)
+    with monkeypatch.context() as patch:
+        patch.setattr(orders, "_mark_imported", _fail)
+        with pytest.raises(RuntimeError):
+            orders.import_order(order.id, clerk)
+    db.session.rollback()
+
+    with pytest.raises(Conflict, match="already in AIM as sale"):
+        orders.choose_customer(order.id, make_customer().number, clerk)
+    with pytest.raises(Conflict, match="already in AIM as sale"):
+        orders.create_customer_for_order(
+            order.id, orders.new_customer_details(order), clerk
+        )
+    result = orders.import_order(order.id, clerk)
+
+    assert result.sale.customer_number == first.number
+    assert result.order.aim_customer_number == first.number
+
+
+def _fail(*args, **kwargs):
+    raise RuntimeError("the storefront database went away")
