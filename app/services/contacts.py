@@ -18,7 +18,7 @@ SORTS = {
 def search_contacts(text: str, sort: str = "name", page: int = 1, per_page: int = 20):
     """Web accounts by Active-e ID, name or email; an unknown sort means by name."""
     query = select(WebAccount).order_by(*SORTS.get(sort, SORTS["name"]))
-    text = clean(text)
+    text = clean(text)[:100]
     # isdecimal, not isdigit: int() refuses "²"; longer numbers are no id.
     if text.isdecimal() and len(text) <= 9:
         query = query.where(WebAccount.id == int(text))
@@ -27,7 +27,7 @@ def search_contacts(text: str, sort: str = "name", page: int = 1, per_page: int 
             WebAccount.email_key.startswith(fold(text), autoescape=True)
         )
     elif text:
-        for word in fold(text).split():
+        for word in fold(text).split()[:5]:
             query = query.where(
                 or_(
                     WebAccount.search_name.startswith(word, autoescape=True),

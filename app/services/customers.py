@@ -21,6 +21,9 @@ from app.services.text import (
 
 logger = logging.getLogger(__name__)
 
+MAX_SEARCH_WORDS = 5
+MAX_SEARCH_LENGTH = 100
+
 STALE = (
     "Someone else saved this customer while you were editing. Your changes were "
     "not saved: review the current details and make them again."
@@ -71,7 +74,7 @@ def search_query(text: str) -> Select:
     query = select(Customer).order_by(
         Customer.search_last, Customer.search_first, Customer.number
     )
-    text = clean(text)
+    text = clean(text)[:MAX_SEARCH_LENGTH]
     if not text:
         return query
 
@@ -87,7 +90,8 @@ def search_query(text: str) -> Select:
     if "@" in text:
         return query.where(Customer.email_key.startswith(fold(text), autoescape=True))
 
-    for word in fold(text).replace(",", " ").split():
+    # A handful of words narrows enough; a thousand would only load the database.
+    for word in fold(text).replace(",", " ").split()[:MAX_SEARCH_WORDS]:
         query = query.where(
             or_(
                 Customer.search_first.startswith(word, autoescape=True),

@@ -321,3 +321,12 @@ def test_recent_audit_is_newest_first_and_per_customer(make_customer, make_staff
     assert [e.customer_number for e in entries] == [mine.number, mine.number]
     assert entries[0].id > entries[1].id
     assert len(customers.recent_audit(mine.number, limit=1)) == 1
+
+
+def test_a_thousand_word_search_is_cut_short_not_a_database_load(shop):
+    from app.services.customers import search_query
+
+    sql = str(search_query("gonz " + "a " * 1000))
+
+    assert sql.count("LIKE") <= 5 * 3
+    assert found("gonz " + "a " * 1000) == [202]
