@@ -30,7 +30,12 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     """Assemble the settings: defaults, then the environment, then overrides."""
     env = os.environ
     overrides = overrides or {}
-    production = env.get("APP_ENV", "development") == "production"
+    app_env = env.get("APP_ENV", "development").strip().lower()
+    if app_env not in ("development", "production"):
+        raise RuntimeError(
+            f"APP_ENV is {app_env!r}; it must be 'development' or 'production'."
+        )
+    production = app_env == "production"
 
     storefront_url = env.get("STOREFRONT_DATABASE_URL") or _sqlite_url(
         instance_path, "storefront.sqlite"

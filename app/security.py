@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import Response, request
+from flask import Response, request, session
 from flask_login import current_user
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -36,7 +36,9 @@ def set_headers(response: Response) -> Response:
         # reload the user and, on SQLite, lock AIM after the Storefront, the
         # reverse of the order a staff request takes them in (a deadlock).
         response.vary.add("Cookie")
-        if not current_user.is_anonymous or request.method != "GET":
+        # A guest's session holds a cart: that page is personal too.
+        personal = not current_user.is_anonymous or bool(session)
+        if personal or request.method != "GET":
             headers["Cache-Control"] = "no-store"
     return response
 

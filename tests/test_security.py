@@ -608,3 +608,28 @@ def test_ids_too_large_for_a_column_are_refused_not_a_500(
     response = client.open(path, method=method, data=data)
 
     assert response.status_code in (400, 404)
+
+
+def test_a_guests_cart_is_not_cached(client, make_product):
+    product = make_product()
+    client.post("/cart/add", data={"product_id": product.id, "quantity": "1"})
+
+    response = client.get("/cart")
+
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("value", ["prod", "Production ", "staging"])
+def test_an_unknown_app_env_is_refused_not_taken_for_development(
+    value, monkeypatch, tmp_path
+):
+    from app.config import build_config
+
+    monkeypatch.setenv("APP_ENV", value)
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+
+    if value.strip().lower() == "production":
+        assert build_config(str(tmp_path))["SESSION_COOKIE_SECURE"] is True
+    else:
+        with pytest.raises(RuntimeError, match="APP_ENV"):
+            build_config(str(tmp_path))
