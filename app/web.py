@@ -144,10 +144,12 @@ def staff_account_key() -> str:
 
 
 def sign_in_limits(account_key):
-    """Throttle failed sign-ins per address and per account (account_key()).
+    """Throttle sign-in attempts per account (account_key()) and per address.
 
-    Only failures count; the counters live in the limiter's storage, which all
-    workers share in production (Redis).
+    Every attempt counts, checked and counted in one step in the limiter's
+    storage (shared by all workers in production): counting only failures,
+    after the fact, let a burst of parallel guesses all through the check.
+    The scopes are shared, so /aim/login and /aesys/login count together.
     """
     from flask import current_app
 
@@ -160,14 +162,11 @@ def sign_in_limits(account_key):
         return current_app.config["SIGN_IN_LIMIT_PER_ADDRESS"]
 
     def decorate(view):
-        view = limiter.limit(
-            per_account,
-            key_func=account_key,
-            methods=["POST"],
-            deduct_when=failed_sign_in,
+        view = limiter.shared_limit(
+            per_account, "sign-in-per-account", key_func=account_key, methods=["POST"]
         )(view)
-        return limiter.limit(per_address, methods=["POST"], deduct_when=failed_sign_in)(
-            view
-        )
+        return limiter.shared_limit(
+            per_address, "sign-in-per-address", methods=["POST"]
+        )(view)
 
     return decorate

@@ -250,3 +250,18 @@ def test_any_staff_member_can_sign_out_of_any_area(client, make_staff, area):
     assert response.status_code == 302
     with client.session_transaction() as session:
         assert "_user_id" not in session
+
+
+@pytest.mark.config(
+    RATELIMIT_ENABLED=True,
+    SIGN_IN_LIMIT_PER_ACCOUNT="3/minute",
+    SIGN_IN_LIMIT_PER_ADDRESS="100/minute",
+)
+def test_aim_and_aesys_sign_ins_count_against_one_limit(client, make_staff):
+    make_staff("aim_manager", "web_admin", username="robin")
+    for _ in range(3):
+        assert sign_in(client, "aim", "robin", "not the password").status_code == 200
+
+    blocked = sign_in(client, "aesys", "robin")
+
+    assert blocked.status_code == 429
