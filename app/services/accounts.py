@@ -11,7 +11,13 @@ from app.models import WebAccount
 from app.models.types import new_token
 from app.services import passwords
 from app.services.errors import ServiceError
-from app.services.text import clean, fold, normalize_email, normalize_phone
+from app.services.text import (
+    clean,
+    fit_columns,
+    fold,
+    normalize_email,
+    normalize_phone,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +62,14 @@ def new_account(details: AccountDetails, password: str) -> WebAccount:
     if find_account_by_email(email_key) is not None:
         raise ServiceError(EMAIL_TAKEN, "email")
 
-    return WebAccount(
-        email=email,
-        email_key=email_key,
-        password_hash=passwords.hash_password(password),
-        phone=normalize_phone(details.phone),
+    values = {
+        "email": email,
+        "email_key": email_key,
+        "phone": normalize_phone(details.phone),
         **_contact_fields(details),
-    )
+    }
+    fit_columns(values, WebAccount, {"email_key": "email"})
+    return WebAccount(password_hash=passwords.hash_password(password), **values)
 
 
 def _contact_fields(details: AccountDetails) -> dict:
@@ -70,7 +77,8 @@ def _contact_fields(details: AccountDetails) -> dict:
     return {
         "first_name": first,
         "last_name": last,
-        "search_name": fold(f"{first} {last}"),
+        # Only for search: cut to its column rather than refuse the name.
+        "search_name": fold(f"{first} {last}")[:130],
         "address": clean(details.address),
         "city": clean(details.city),
         "state": clean(details.state),

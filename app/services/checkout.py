@@ -22,7 +22,7 @@ from app.services import cart as cart_service
 from app.services.accounts import AccountDetails
 from app.services.errors import NotFound, ServiceError
 from app.services.payments import CardDetails, PaymentGateway
-from app.services.text import clean, normalize_email, normalize_phone
+from app.services.text import clean, fit_columns, normalize_email, normalize_phone
 
 logger = logging.getLogger(__name__)
 
@@ -209,11 +209,13 @@ def _address_fields(details: CheckoutDetails) -> dict[str, str]:
         fields["shipping_name"] = f"{first} {last}"
         for name, _label, _size in SHIPPING[1:]:
             fields[name] = fields[name.replace("shipping_", "billing_")]
+        fit_columns(fields, Order)
         return fields
 
     for name, label, size in SHIPPING:
         fields[name] = _required(details, name, label, size)
     fields["shipping_postal_code"] = fields["shipping_postal_code"].upper()
+    fit_columns(fields, Order)
     return fields
 
 

@@ -13,6 +13,7 @@ from app.services import audit
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.text import (
     clean,
+    fit_columns,
     fold,
     normalize_email,
     normalize_phone,
@@ -127,6 +128,7 @@ def _clean_details(details: CustomerDetails) -> dict:
         raise ServiceError("Enter the customer's last name.", "last_name")
     if details.email and details.email.strip():
         values["email"] = normalize_email(details.email, "email")[0]
+    fit_columns(values, Customer)
     return values
 
 
@@ -137,9 +139,10 @@ def apply_values(customer: Customer, values: dict) -> list[str]:
     ]
     for name, value in values.items():
         setattr(customer, name, value)
-    customer.search_first = fold(customer.first_name)
-    customer.search_last = fold(customer.last_name)
-    customer.email_key = fold(customer.email)
+    # Search keys are cut to their columns: folding can lengthen a name.
+    customer.search_first = fold(customer.first_name)[:60]
+    customer.search_last = fold(customer.last_name)[:60]
+    customer.email_key = fold(customer.email)[:254]
     customer.phone_digits = phone_digits(customer.phone)
     customer.phone_local = customer.phone_digits[-7:]
     customer.updated_at = utcnow()

@@ -29,7 +29,7 @@ from app.services.customers import (
 )
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.matching import suggest_customers
-from app.services.text import clean, normalize_phone
+from app.services.text import clean, fit_columns, normalize_phone
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +142,7 @@ def submit_link_request(account: WebAccount, details: RequestDetails) -> LinkReq
         "comment": (details.comment or "").strip(),
         "updated_at": utcnow(),
     }
+    fit_columns(values, LinkRequest)
 
     link_request = open_request_of(account)
     if link_request is None:

@@ -64,3 +64,20 @@ def phone_digits(value: str) -> str:
 def is_number(value: str) -> bool:
     """ASCII digits only: str.isdigit() also takes "²", which int() refuses."""
     return value.isascii() and value.isdigit()
+
+
+def fit_columns(values: dict, model, fields: dict[str, str] | None = None) -> None:
+    """Refuse a value longer than its column once normalised.
+
+    Forms check lengths on what was typed, but NFC, upper-casing and folding
+    can lengthen text ("ß" upper-cases to "SS"). fields maps a column to the
+    form field its error belongs beside, where the two names differ.
+    """
+    columns = model.__table__.c
+    for name, value in values.items():
+        length = (
+            getattr(columns[name].type, "length", None) if name in columns else None
+        )
+        if isinstance(value, str) and length and len(value) > length:
+            field = (fields or {}).get(name, name)
+            raise ServiceError(f"Shorten this to at most {length} characters.", field)

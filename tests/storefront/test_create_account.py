@@ -217,3 +217,28 @@ def test_a_password_may_hold_any_characters(client):
 
     assert response.status_code == 302
     assert db.session.scalar(select(WebAccount.email)) == "ann.tabs@example.com"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("postal_code", "ß" * 12),  # upper-cases to 24 characters
+        ("first_name", "\ufb2c" * 60),  # NFC turns each into three
+        ("email", "\ufdfa" * 14 + "@example.com"),  # its folded key outgrows 254
+    ],
+)
+def test_text_that_normalising_lengthens_is_a_field_error(client, field, value):
+    form = {
+        "first_name": "Ann",
+        "last_name": "Long",
+        "email": "ann.long@example.com",
+        "password": "a long enough passphrase",
+        "confirm_password": "a long enough passphrase",
+        field: value,
+    }
+
+    response = client.post("/createaccount.aspx", data=form)
+
+    assert response.status_code == 200
+    assert "at most" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(WebAccount)) == 0
