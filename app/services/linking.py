@@ -12,11 +12,13 @@ and saving again skips the finished AIM step and completes the rest.
 import logging
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Customer, LinkRequest, LinkStatus, Staff, WebAccount
+from app.models.aim import FIRST_CUSTOMER_NUMBER
 from app.models.storefront import OPEN_STATUSES
 from app.models.types import utcnow
 from app.services import audit
@@ -29,11 +31,12 @@ from app.services.customers import (
 )
 from app.services.errors import Conflict, NotFound, ServiceError
 from app.services.matching import suggest_customers
-from app.services.text import clean, fit_columns, normalize_phone
+from app.services.text import clean, fit_columns, fold, normalize_phone, phone_digits
 
 logger = logging.getLogger(__name__)
 
 MAX_AIM_NUMBER_DIGITS = 9
+NAME_WARNING = 70  # rapidfuzz similarity under which Update Customer warns
 COPIED_FIELDS = {
     "first_name": "First name",
     "last_name": "Last name",
@@ -129,6 +132,13 @@ def submit_link_request(account: WebAccount, details: RequestDetails) -> LinkReq
         raise ServiceError(
             "Your AIM account number is digits only, for example 573.", "aim_number"
         )
+    if number and int(number) < FIRST_CUSTOMER_NUMBER:
+        # A rule anyone can know, so refusing it says nothing about who exists.
+        raise ServiceError(
+            f"AIM account numbers start at {FIRST_CUSTOMER_NUMBER}; check the "
+            "number on your receipt, or leave it empty.",
+            "aim_number",
+        )
     values = {
         "aim_number_typed": number,
         "first_name": clean(details.first_name),
@@ -196,16 +206,30 @@ def get_request(request_id: int) -> LinkRequest:
 
 
 def web_changes(link_request: LinkRequest, customer: Customer) -> list[dict]:
-    """The fields where the website's information differs from AIM's."""
+    """The fields where the website's information really differs from AIM's.
+
+    A difference of accents, case or phone punctuation is no change: AIM keeps
+    its own spelling ("María" is not replaced by "Maria").
+    """
     changes = []
     for name, label in COPIED_FIELDS.items():
         web_value = getattr(link_request, name) or ""
         aim_value = getattr(customer, name) or ""
-        if web_value and web_value != aim_value:
+        if web_value and _comparable(name, web_value) != _comparable(name, aim_value):
             changes.append(
                 {"field": name, "label": label, "aim": aim_value, "web": web_value}
             )
     return changes
+
+
+def _comparable(name: str, value: str) -> str:
+    return phone_digits(value) if name == "phone" else fold(value)
+
+
+def names_differ(link_request: LinkRequest, customer: Customer) -> bool:
+    """Whether the chosen customer looks like another person than the request's."""
+    wanted = fold(link_request.full_name)
+    return fuzz.token_sort_ratio(wanted, fold(customer.full_name)) < NAME_WARNING
 
 
 def copy_web_details(
@@ -561,6 +585,7 @@ class RelationScreen:
     selected: LinkRequest | None = None
     customer: Customer | None = None
     changes: list | None = None
+    names_differ: bool = False
     suggestions: list | None = None
     matches: object = None
 
@@ -580,6 +605,7 @@ def relation_screen(
     if customer_number is not None:
         screen.customer = get_customer(customer_number)
         screen.changes = web_changes(selected, screen.customer)
+        screen.names_differ = names_differ(selected, screen.customer)
     if find_text is not None:
         screen.matches = search_customers(find_text, per_page=10)
     elif screen.customer is None and selected.is_open:

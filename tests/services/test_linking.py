@@ -991,3 +991,38 @@ def test_copy_web_details_of_a_resolved_request_is_refused(pair, make_customer):
 
     assert reload(other)[0].version == 1
     assert len(audit_entries()) == 1
+
+
+def test_accents_case_and_phone_punctuation_are_no_change(
+    make_account, make_customer, make_request
+):
+    customer = make_customer(
+        first_name="María", last_name="González", phone="(217) 555-0573"
+    )
+    account = make_account(first_name="Maria", last_name="GONZALEZ")
+    link_request = make_request(account, phone="217-555-0573", city="Peoria")
+
+    changes = linking.web_changes(link_request, customer)
+
+    fields = {change["field"] for change in changes}
+    assert fields == {"email", "address", "city", "postal_code"}
+    assert not linking.names_differ(link_request, customer)
+
+
+def test_a_different_person_is_flagged(make_account, make_customer, make_request):
+    customer = make_customer(first_name="Patricia", last_name="Hill")
+    link_request = make_request(make_account(first_name="Sam", last_name="Ortiz"))
+
+    assert linking.names_differ(link_request, customer)
+
+
+@pytest.mark.parametrize("typed", ["12", "200", "0"])
+def test_numbers_below_201_are_refused_as_no_aim_number(make_account, typed):
+    with pytest.raises(ServiceError) as raised:
+        linking.submit_link_request(
+            make_account(),
+            linking.RequestDetails(aim_number=typed, first_name="A", last_name="B"),
+        )
+
+    assert raised.value.field == "aim_number"
+    assert "start at 201" in raised.value.message
