@@ -64,6 +64,7 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
         "PAYMENT_GATEWAY": env.get("PAYMENT_GATEWAY", "test"),
         "TRUSTED_PROXY_COUNT": int(env.get("TRUSTED_PROXY_COUNT", "0")),
         "ORDER_LOCK_MINUTES": int(env.get("ORDER_LOCK_MINUTES", "15")),
+        "STORE_TIMEZONE": env.get("STORE_TIMEZONE", "America/Chicago"),
     }
     config.update(overrides)
 

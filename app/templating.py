@@ -1,6 +1,9 @@
 """Jinja filters shared by every area's templates."""
 
-from flask import Flask
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app
 
 
 def money(cents: int | None) -> str:
@@ -11,5 +14,13 @@ def money(cents: int | None) -> str:
     return f"{sign}${abs(cents) / 100:,.2f}"
 
 
+def local(moment: datetime | None) -> datetime | None:
+    """A stored UTC time in the store's own time zone (STORE_TIMEZONE)."""
+    if moment is None:
+        return None
+    return moment.astimezone(ZoneInfo(current_app.config["STORE_TIMEZONE"]))
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(money, "money")
+    app.add_template_filter(local, "local")

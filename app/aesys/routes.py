@@ -48,7 +48,11 @@ def list_contacts():
     sort = request.args.get("sort", "name")
     page = contacts.search_contacts(query, sort, page_arg())
     return render_template(
-        "aesys/contacts/list.html", page=page, query=query, sort=sort
+        "aesys/contacts/list.html",
+        page=page,
+        query=query,
+        sort=sort,
+        pending_ids=contacts.with_open_request(page.items),
     )
 
 

@@ -3,7 +3,8 @@
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.models import WebAccount
+from app.models import LinkRequest, WebAccount
+from app.models.storefront import OPEN_STATUSES
 from app.services.errors import NotFound
 from app.services.text import clean, fold
 
@@ -43,3 +44,18 @@ def get_contact(account_id: int) -> WebAccount:
     if account is None:
         raise NotFound("There is no web account with that Customer ID.")
     return account
+
+
+def with_open_request(accounts: list[WebAccount]) -> set[int]:
+    """Which of these web accounts have a C2B request waiting for staff."""
+    ids = [account.id for account in accounts]
+    if not ids:
+        return set()
+    return set(
+        db.session.scalars(
+            select(LinkRequest.web_account_id).where(
+                LinkRequest.web_account_id.in_(ids),
+                LinkRequest.status.in_(OPEN_STATUSES),
+            )
+        )
+    )

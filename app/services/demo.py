@@ -345,6 +345,8 @@ def _web_account(
         city=city,
         state=state,
         postal_code=postal,
+        # Older than any request the demo files for it.
+        created_at=utcnow() - timedelta(days=60 + len(email) * 11 % 400),
     )
 
 

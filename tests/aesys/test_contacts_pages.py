@@ -203,3 +203,21 @@ def test_an_unknown_contact_is_a_404(admin_client):
 
     assert response.status_code == 404
     assert "Page not found" in text(response)
+
+
+def test_the_list_says_which_contacts_wait_on_a_request(
+    client, make_staff, make_account, make_request
+):
+    waiting = make_account(last_name="Waiting")
+    make_request(waiting, "573")
+    make_account(last_name="Quiet")
+    login_as(client, make_staff("web_admin"))
+
+    page = client.get("/aesys/contacts?sort=name").get_data(as_text=True)
+
+    rows = {
+        name: page.split(name, 1)[1].split("</tr>", 1)[0]
+        for name in ("Waiting", "Quiet")
+    }
+    assert "Request pending" in rows["Waiting"]
+    assert "Not linked" in rows["Quiet"]
