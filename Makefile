@@ -7,7 +7,7 @@ FLASK   := $(VENV)/bin/flask --app wsgi
 
 run: db
 	@$(FLASK) demo-logins
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops)"
+	@echo "Serving on http://$${BIND:-127.0.0.1:5000} (Ctrl-C stops)"
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: db

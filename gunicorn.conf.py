@@ -9,6 +9,9 @@ threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = 30
 accesslog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn's control socket is one path per user: a second server on the same
+# machine would take it over. The app does not use it.
+control_socket_disable = True
 
 
 def _redis_answers(host: str = "127.0.0.1", port: int = 6379) -> bool:
