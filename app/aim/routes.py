@@ -304,16 +304,18 @@ def create_order_customer(order_id: int):
     form = CustomerForm(obj=orders.new_customer_details(order))
     if form.validate_on_submit():
         try:
-            customer = orders.create_customer_for_order(
+            result = orders.create_customer_for_order(
                 order_id, _details(form), current_user
             )
         except ServiceError as error:
             show_error(error, form)
         else:
+            customer = result.customer
+            done = "created and linked to" if result.created else "already holds"
             flash(
-                f"AIM #{customer.number} {customer.full_name} created, linked to "
-                f"web account {order.web_account_id}.",
-                "success",
+                f"AIM #{customer.number} {customer.full_name} {done} web account "
+                f"{order.web_account_id}; it is chosen for this order.",
+                "success" if result.created else "info",
             )
             return _back_to_order(order_id)
     return render_template("aim/orders/new_customer.html", form=form, order=order)

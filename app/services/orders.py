@@ -197,29 +197,38 @@ def new_customer_details(order: Order) -> CustomerDetails:
     )
 
 
+@dataclass
+class OrderCustomer:
+    customer: Customer
+    created: bool
+
+
 def create_customer_for_order(
     order_id: int, details: CustomerDetails, staff: Staff
-) -> Customer:
+) -> OrderCustomer:
     """Create Cust: a new AIM customer with the order's Active-e ID applied.
 
-    If an earlier attempt already made the customer (it holds the Active-e ID),
-    that customer is used: a retry never makes a second one.
+    If an AIM customer already holds the Active-e ID (linked earlier, or made
+    by an interrupted attempt), that one is chosen and `created` is False: a
+    retry never makes a second customer.
     """
     order = _locked_for(order_id, staff)
     _refuse_if_in_aim(order)
     web_id = order.web_account_id
-    existing = db.session.scalar(select(Customer).where(Customer.active_e_id == web_id))
-    if existing is None:
+    customer = db.session.scalar(select(Customer).where(Customer.active_e_id == web_id))
+    created = customer is None
+    if created:
         try:
-            existing = create_customer(details, staff, active_e_id=web_id)
+            customer = create_customer(details, staff, active_e_id=web_id)
         except IntegrityError:
             db.session.rollback()
             raise Conflict(
                 "This web account was linked to an AIM customer a moment ago."
             ) from None
-    linking.link_web_account(web_id, existing.number, staff)
-    _set_order_customer(order_id, existing.number)
-    return existing
+    number = customer.number
+    linking.link_web_account(web_id, number, staff)
+    _set_order_customer(order_id, number)
+    return OrderCustomer(customer=customer, created=created)
 
 
 @dataclass

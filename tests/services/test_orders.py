@@ -136,9 +136,11 @@ def test_create_cust_makes_a_linked_customer_from_the_order(make_order, clerk):
     order = make_order()
     orders.lock_order(order.id, clerk)
 
-    customer = orders.create_customer_for_order(
+    result = orders.create_customer_for_order(
         order.id, orders.new_customer_details(order), clerk
     )
+    customer = result.customer
+    assert result.created
 
     assert customer.number == 201
     assert customer.active_e_id == order.web_account_id
@@ -156,7 +158,8 @@ def test_create_cust_twice_makes_one_customer(make_order, clerk):
     first = orders.create_customer_for_order(order.id, details, clerk)
     second = orders.create_customer_for_order(order.id, details, clerk)
 
-    assert first.number == second.number
+    assert first.customer.number == second.customer.number
+    assert (first.created, second.created) == (True, False)
     assert count(Customer) == 1
 
 
