@@ -65,6 +65,8 @@ class CustomerSearchForm(BaseForm):
 class CustomerChoiceForm(BaseForm):
     """Update Customer and Save: which AIM customer, as the staff member saw it."""
 
+    same_person = BooleanField("Same person: update anyway")
+
     customer_number = IntegerField(
         validators=[InputRequired(), NumberRange(min=1, max=LARGEST_ID)]
     )

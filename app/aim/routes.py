@@ -184,7 +184,7 @@ def update_customer_from_web(request_id: int):
     number = form.customer_number.data
     try:
         copied = linking.copy_web_details(
-            request_id, number, form.version.data, current_user
+            request_id, number, form.version.data, current_user, form.same_person.data
         )
     except ServiceError as error:
         show_error(error)

@@ -233,13 +233,27 @@ def names_differ(link_request: LinkRequest, customer: Customer) -> bool:
 
 
 def copy_web_details(
-    request_id: int, customer_number: int, version: int, staff: Staff
+    request_id: int,
+    customer_number: int,
+    version: int,
+    staff: Staff,
+    same_person_checked: bool = False,
 ) -> list[str]:
-    """Update Customer: copy the request's web details into the AIM record."""
+    """Update Customer: copy the request's web details into the AIM record.
+
+    When the names differ, the staff member must first confirm it is the same
+    person; the audit entry keeps the old values either way.
+    """
     link_request = _open_or_refuse(request_id)
     customer = get_customer(customer_number)
     if customer.version != version:
         raise Conflict(STALE)
+    if names_differ(link_request, customer) and not same_person_checked:
+        raise ServiceError(
+            f"The website says {link_request.full_name}, AIM #{customer.number} is "
+            f"{customer.full_name}. Tick 'Same person' to update anyway.",
+            "same_person",
+        )
 
     changes = web_changes(link_request, customer)
     if not changes:
@@ -250,7 +264,9 @@ def copy_web_details(
         "customer updated from web",
         customer_number=customer.number,
         web_account_id=link_request.web_account_id,
-        details="copied " + ", ".join(change["label"] for change in changes),
+        details="; ".join(
+            f"{change['label']} was {change['aim'] or '(empty)'}" for change in changes
+        ),
     )
     commit_or_stale()
     return [change["label"] for change in changes]

@@ -933,8 +933,11 @@ def test_web_changes_lists_only_what_the_website_would_change(
 
 def test_copy_web_details_updates_the_customer_and_records_it(pair):
     account, customer, link_request, staff = pair
+    old_first, old_last = customer.first_name, customer.last_name
 
-    copied = linking.copy_web_details(link_request.id, customer.number, 1, staff)
+    copied = linking.copy_web_details(
+        link_request.id, customer.number, 1, staff, same_person_checked=True
+    )
 
     assert copied[:2] == ["First name", "Last name"]
     [saved] = reload(customer)
@@ -947,7 +950,9 @@ def test_copy_web_details_updates_the_customer_and_records_it(pair):
     assert saved.version == 2
     [entry] = audit_entries()
     assert entry.action == "customer updated from web"
-    assert entry.details == "copied " + ", ".join(copied)
+    assert entry.details.startswith(
+        f"First name was {old_first}; Last name was {old_last}; "
+    )
     assert (entry.customer_number, entry.web_account_id) == (
         customer.number,
         account.id,
@@ -957,7 +962,7 @@ def test_copy_web_details_updates_the_customer_and_records_it(pair):
 
 def test_copy_web_details_with_nothing_new_writes_nothing(pair):
     _account, customer, link_request, staff = pair
-    linking.copy_web_details(link_request.id, customer.number, 1, staff)
+    linking.copy_web_details(link_request.id, customer.number, 1, staff, True)
 
     assert linking.copy_web_details(link_request.id, customer.number, 2, staff) == []
 
@@ -1026,3 +1031,14 @@ def test_numbers_below_201_are_refused_as_no_aim_number(make_account, typed):
 
     assert raised.value.field == "aim_number"
     assert "start at 201" in raised.value.message
+
+
+def test_copy_web_details_onto_another_name_needs_the_same_person_tick(pair):
+    _account, customer, link_request, staff = pair
+
+    with pytest.raises(ServiceError) as raised:
+        linking.copy_web_details(link_request.id, customer.number, 1, staff)
+
+    assert raised.value.field == "same_person"
+    assert reload(customer)[0].version == 1
+    assert audit_entries() == []
