@@ -3,6 +3,7 @@
 import os
 import secrets
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 def _sqlite_url(instance_path: str, name: str) -> str:
@@ -68,6 +69,8 @@ def build_config(instance_path: str, overrides: dict | None = None) -> dict:
     }
     config.update(overrides)
 
+    _check_choices(config)
+
     if not config["SECRET_KEY"]:
         if config["APP_ENV"] == "production":
             raise RuntimeError(
@@ -93,3 +96,21 @@ def engine_options(url: str) -> dict:
     if url.startswith("postgresql"):
         return {"pool_pre_ping": True, "connect_args": {"connect_timeout": 3}}
     return {"pool_pre_ping": True, "connect_args": {"timeout": 30}}
+
+
+def _check_choices(config: dict) -> None:
+    """Refuse a setting that would otherwise fail on the first page that needs it."""
+    from app.services.payments import GATEWAYS
+
+    if config["PAYMENT_GATEWAY"] not in GATEWAYS:
+        raise RuntimeError(
+            f"PAYMENT_GATEWAY is {config['PAYMENT_GATEWAY']!r}; "
+            f"it must be one of {', '.join(sorted(GATEWAYS))}."
+        )
+    try:
+        ZoneInfo(config["STORE_TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError):
+        raise RuntimeError(
+            f"STORE_TIMEZONE {config['STORE_TIMEZONE']!r} is not a time zone "
+            "name such as America/Chicago."
+        ) from None

@@ -17,7 +17,7 @@ TITLES = {
     400: "Bad request",
     403: "Not allowed",
     404: "Page not found",
-    405: "Not allowed",
+    405: "Method not allowed",
     413: "Too large",
     429: "Too many attempts",
     500: "Something went wrong",

@@ -95,11 +95,6 @@ def sign_out() -> None:
     session.clear()
 
 
-def failed_sign_in(response) -> bool:
-    """Count a sign-in attempt against the limits only when it failed."""
-    return request.method == "POST" and response.status_code != 302
-
-
 def staff_sign_in_page(area: str, home_endpoint: str, template: str):
     """The sign-in view of a staff area: /aesys/login and /aim/login."""
     from flask import current_app, redirect, render_template, url_for

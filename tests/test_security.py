@@ -633,3 +633,16 @@ def test_an_unknown_app_env_is_refused_not_taken_for_development(
     else:
         with pytest.raises(RuntimeError, match="APP_ENV"):
             build_config(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PAYMENT_GATEWAY", "stripe-ish"), ("STORE_TIMEZONE", "Central Time")],
+)
+def test_a_bad_setting_is_refused_at_start(name, value, monkeypatch, tmp_path):
+    from app.config import build_config
+
+    monkeypatch.setenv(name, value)
+
+    with pytest.raises(RuntimeError, match=name):
+        build_config(str(tmp_path))

@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass, fields
 
 from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
@@ -217,6 +218,7 @@ def recent_audit(number: int, limit: int = 20) -> list[AuditEntry]:
     return list(
         db.session.scalars(
             select(AuditEntry)
+            .options(selectinload(AuditEntry.staff))
             .where(AuditEntry.customer_number == number)
             .order_by(AuditEntry.id.desc())
             .limit(limit)

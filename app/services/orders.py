@@ -10,10 +10,12 @@ finishes the marking.
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import or_, select, true, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Customer, Order, OrderImport, Sale, SaleLine, Staff
@@ -22,7 +24,6 @@ from app.services import audit, linking
 from app.services.customers import (
     CustomerDetails,
     create_customer,
-    get_customer,
     search_customers,
 )
 from app.services.errors import Conflict, NotFound, ServiceError
@@ -31,6 +32,10 @@ from app.services.matching import suggest_customers
 logger = logging.getLogger(__name__)
 
 FILTERS = ("new", "locked", "imported", "all")
+
+
+def store_timezone() -> ZoneInfo:
+    return ZoneInfo(current_app.config["STORE_TIMEZONE"])
 
 
 def lock_minutes() -> int:
@@ -111,9 +116,12 @@ def lock_order(order_id: int, staff: Staff) -> Order:
     if result.rowcount != 1:
         if order.import_status == OrderImport.IMPORTED:
             raise Conflict(f"Web order {order_id} is already imported.")
+        if order.locked_at is None:
+            raise Conflict(f"Web order {order_id} was just unlocked; press Lock again.")
+        since = order.locked_at.astimezone(store_timezone())
         raise Conflict(
             f"Web order {order_id} is locked by {order.locked_by} since "
-            f"{order.locked_at:%H:%M} UTC."
+            f"{since:%-I:%M %p %Z}."
         )
     logger.info("web order %s locked by %s", order_id, staff.username)
     return order
@@ -122,19 +130,23 @@ def lock_order(order_id: int, staff: Staff) -> Order:
 def unlock_order(order_id: int, staff: Staff) -> None:
     """Unlock: only the lock's holder, or a manager."""
     order = get_order(order_id)
+    if order.import_status == OrderImport.IMPORTED:
+        raise Conflict(f"Web order {order_id} is already imported.")
     if not lock_is_live(order):
-        return
+        raise Conflict(f"Web order {order_id} is not locked.")
     if order.locked_by_id != staff.id and not staff.has_role("aim_manager"):
         raise Conflict(
             f"Only {order.locked_by} or a manager can unlock web order {order_id}."
         )
     table = Order.__table__
-    db.session.execute(
+    result = db.session.execute(
         update(table)
         .where(table.c.id == order_id, table.c.locked_by_id == order.locked_by_id)
         .values(locked_by_id=None, locked_by="", locked_at=None, lock_expires_at=None)
     )
     db.session.commit()
+    if result.rowcount != 1:
+        raise Conflict(f"Web order {order_id} changed hands meanwhile; look again.")
     logger.info("web order %s unlocked by %s", order_id, staff.username)
 
 
@@ -304,7 +316,10 @@ def _sale_for(order: Order, customer: Customer, staff: Staff) -> Sale:
 
 def _payment_label(order: Order) -> str:
     if order.payment_method == "card":
-        return f"Paid online ({order.card_summary or 'card'}) {order.payment_reference}"
+        # The development gateway's references start "test_": no money moved.
+        mode = ", TEST MODE" if order.payment_reference.startswith("test_") else ""
+        card = order.card_summary or "card"
+        return f"Paid online ({card}{mode}) {order.payment_reference}"
     return "Pay on pickup / invoice"
 
 
@@ -339,19 +354,11 @@ def sales_of(customer_number: int) -> list[Sale]:
     return list(
         db.session.scalars(
             select(Sale)
+            .options(selectinload(Sale.lines))
             .where(Sale.customer_number == customer_number)
             .order_by(Sale.created_at.desc(), Sale.id.desc())
         )
     )
-
-
-def get_customer_or_none(number: int | None) -> Customer | None:
-    if number is None:
-        return None
-    try:
-        return get_customer(number)
-    except NotFound:
-        return None
 
 
 @dataclass

@@ -323,7 +323,9 @@ def test_a_card_order_imports_with_its_payment_noted(make_order, make_customer, 
 
     sale = orders.import_order(order.id, clerk).sale
 
-    assert sale.payment == ("Paid online (Mastercard ending 4444) test_ch_" + "f" * 24)
+    assert sale.payment == (
+        "Paid online (Mastercard ending 4444, TEST MODE) test_ch_" + "f" * 24
+    )
 
 
 def test_create_order_after_a_managers_unlink_is_refused_not_relinked(

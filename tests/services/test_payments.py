@@ -151,7 +151,11 @@ def test_the_test_gateway_says_it_is_a_test_mode(app):
     assert gateway.label == "Test mode"
 
 
-@pytest.mark.config(PAYMENT_GATEWAY="no-such-processor")
-def test_an_unknown_gateway_setting_is_an_error_not_a_silent_default(app):
+def test_an_unknown_gateway_setting_is_an_error_not_a_silent_default(database_urls):
+    from app import create_app
+    from tests.conftest import _overrides
+
+    settings = _overrides(database_urls, {"PAYMENT_GATEWAY": "no-such-processor"})
+
     with pytest.raises(RuntimeError, match="no-such-processor"):
-        payments.get_gateway()
+        create_app(settings)
