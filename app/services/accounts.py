@@ -48,7 +48,7 @@ def register_account(details: AccountDetails, password: str) -> WebAccount:
         db.session.rollback()
         raise ServiceError(EMAIL_TAKEN, "email") from None
 
-    logger.info("web account %s created for %s", account.id, account.email)
+    logger.info("web account %s created", account.id)
     return account
 
 

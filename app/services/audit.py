@@ -2,10 +2,14 @@
 
 import logging
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
 from app.extensions import db
 from app.models import AuditEntry, Staff
 
 logger = logging.getLogger(__name__)
+PENDING_LINES = "audit_lines_to_log"
 
 
 def record(
@@ -16,7 +20,7 @@ def record(
     web_account_id: int | None = None,
     details: str = "",
 ) -> AuditEntry:
-    """Add an entry to the caller's transaction and log the change."""
+    """Add an entry to the caller's transaction; it is logged once committed."""
     entry = AuditEntry(
         staff_id=staff.id if staff else None,
         action=action,
@@ -25,12 +29,19 @@ def record(
         details=details,
     )
     db.session.add(entry)
-    logger.info(
-        "%s: customer %s, web account %s, by %s. %s",
-        action,
-        customer_number,
-        web_account_id,
-        staff.username if staff else "system",
-        details,
-    )
+    who = staff.username if staff else "system"
+    line = (action, customer_number, web_account_id, who, details)
+    db.session.info.setdefault(PENDING_LINES, []).append(line)
     return entry
+
+
+@event.listens_for(Session, "after_commit")
+def _log_committed(session: Session) -> None:
+    """Log a change only once it is saved: a refused one never reaches the log."""
+    for line in session.info.pop(PENDING_LINES, []):
+        logger.info("%s: customer %s, web account %s, by %s. %s", *line)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session: Session) -> None:
+    session.info.pop(PENDING_LINES, None)

@@ -140,9 +140,7 @@ def _new_order(
 
     cart.clear()
     if customer is None:
-        logger.info(
-            "web account %s created at checkout for %s", account.id, account.email
-        )
+        logger.info("web account %s created at checkout", account.id)
     logger.info(
         "web order %s placed by web account %s: %s items, total %s cents, %s (%s)",
         order.id,

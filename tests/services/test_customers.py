@@ -330,3 +330,18 @@ def test_a_thousand_word_search_is_cut_short_not_a_database_load(shop):
 
     assert sql.count("LIKE") <= 5 * 3
     assert found("gonz " + "a " * 1000) == [202]
+
+
+def test_an_audit_entry_is_logged_once_saved_and_never_if_rolled_back(
+    make_staff, caplog
+):
+    staff = make_staff(username="logger")
+    caplog.set_level("INFO", logger="app.services.audit")
+
+    audit.record(staff, "customer edited", customer_number=201, details="undone")
+    db.session.rollback()
+    audit.record(staff, "customer edited", customer_number=202, details="kept")
+    db.session.commit()
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "app.services.audit"]
+    assert lines == ["customer edited: customer 202, web account None, by logger. kept"]
