@@ -318,7 +318,12 @@ def create_order_customer(order_id: int):
                 "success" if result.created else "info",
             )
             return _back_to_order(order_id)
-    return render_template("aim/orders/new_customer.html", form=form, order=order)
+    return render_template(
+        "aim/orders/new_customer.html",
+        form=form,
+        order=order,
+        lookalikes=orders.likely_customers(order),
+    )
 
 
 @bp.route("/active-e/orders/<int:order_id>/import", methods=["POST"])

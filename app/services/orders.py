@@ -195,6 +195,17 @@ def _refuse_if_in_aim(order: Order) -> None:
         )
 
 
+def likely_customers(order: Order) -> list:
+    """AIM customers who look like the order's buyer: a new one may be a duplicate."""
+    return suggest_customers(
+        first_name=order.billing_first_name,
+        last_name=order.billing_last_name,
+        email=order.email,
+        phone=order.billing_phone,
+        postal_code=order.billing_postal_code,
+    )
+
+
 def new_customer_details(order: Order) -> CustomerDetails:
     """Create Cust's form, pre-filled from the order's billing details."""
     return CustomerDetails(

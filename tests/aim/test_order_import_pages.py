@@ -174,3 +174,22 @@ def test_unknown_filter_falls_back_to_new(client, clerk, make_order):
 
     assert page.status_code == 200
     assert 'aria-current="page" class="current">New</a>' in page.text
+
+
+def test_create_cust_warns_of_a_likely_duplicate(
+    client, clerk, make_order, make_customer
+):
+    order = make_order()
+    twin = make_customer(
+        first_name=order.billing_first_name,
+        last_name=order.billing_last_name,
+        email=order.email,
+    )
+    login_as(client, clerk)
+    post(client, f"/aim/active-e/orders/{order.id}/lock")
+
+    page = client.get(f"/aim/active-e/orders/{order.id}/new-customer").text
+
+    assert "Already in AIM?" in page
+    assert f"#{twin.number} {twin.full_name}" in page
+    assert "same email" in page
