@@ -162,12 +162,16 @@ def list_link_requests():
         int_arg("customer"),
         request.args.get("find", None),
     )
+    return _relation_page(screen, RejectForm())
+
+
+def _relation_page(screen, reject_form: RejectForm, status: int = 200):
     return render_template(
         "aim/account_relations/list.html",
         screen=screen,
         choice_form=CustomerChoiceForm(),
-        reject_form=RejectForm(),
-    )
+        reject_form=reject_form,
+    ), status
 
 
 def _back_to_request(request_id: int, customer_number: int | None = None):
@@ -220,17 +224,17 @@ def save_link(request_id: int):
 @bp.route("/active-e/account-relations/<int:request_id>/reject", methods=["POST"])
 def reject_link_request(request_id: int):
     form = RejectForm()
-    if not form.validate_on_submit():
-        for message in form.reason.errors:
-            flash(message, "error")
-        return _back_to_request(request_id)
-    try:
-        linking.reject_request(request_id, form.reason.data, current_user)
-    except ServiceError as error:
-        show_error(error)
-        return _back_to_request(request_id)
-    flash("Request rejected; the customer will see your reason.", "success")
-    return redirect(url_for(".list_link_requests"))
+    if form.validate_on_submit():
+        try:
+            linking.reject_request(request_id, form.reason.data, current_user)
+        except ServiceError as error:
+            show_error(error, form)
+        else:
+            flash("Request rejected; the customer will see your reason.", "success")
+            return redirect(url_for(".list_link_requests"))
+    # The screen again, with what was typed and the message beside it.
+    screen = linking.relation_screen(1, request_id, None, None)
+    return _relation_page(screen, form, 400)
 
 
 @bp.route("/active-e/orders")
