@@ -1,5 +1,7 @@
 """Small helpers every area's views share."""
 
+from dataclasses import fields
+
 from flask import abort, flash, request
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
@@ -38,6 +40,16 @@ class BaseForm(FlaskForm):
                 field.errors = [*field.errors, "Remove the control characters."]
                 ok = False
         return ok
+
+
+def form_to(cls, form: FlaskForm):
+    """The dataclass a service takes, from the form's fields of the same names."""
+    values = {}
+    for field in fields(cls):
+        if field.name in form:
+            data = form[field.name].data
+            values[field.name] = "" if data is None else data
+    return cls(**values)
 
 
 def strip_filter(value):

@@ -1,7 +1,5 @@
 """AIM, the back office: customers and the Active-e link, for store staff."""
 
-from dataclasses import fields
-
 from flask import (
     Blueprint,
     abort,
@@ -25,6 +23,7 @@ from app.services import customers, linking, orders
 from app.services.customers import CustomerDetails
 from app.services.errors import Conflict, ServiceError
 from app.web import (
+    form_to,
     int_arg,
     page_arg,
     show_error,
@@ -41,9 +40,7 @@ TABS = ("1", "2", "3", "4", "5", "6")
 
 
 def _details(form: CustomerForm) -> CustomerDetails:
-    return CustomerDetails(
-        **{f.name: getattr(form, f.name).data for f in fields(CustomerDetails)}
-    )
+    return form_to(CustomerDetails, form)
 
 
 def _version_seen() -> int:

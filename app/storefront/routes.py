@@ -1,7 +1,5 @@
 """The store's website: accounts, sign-in, the C2B link request and the shop."""
 
-from dataclasses import fields
-
 from flask import (
     Blueprint,
     abort,
@@ -32,7 +30,14 @@ from app.storefront.forms import (
     NewAccountCheckoutForm,
     QuantityForm,
 )
-from app.web import page_arg, show_error, sign_in, sign_in_limits, sign_out
+from app.web import (
+    form_to,
+    page_arg,
+    show_error,
+    sign_in,
+    sign_in_limits,
+    sign_out,
+)
 
 bp = Blueprint("storefront", __name__)
 
@@ -69,9 +74,7 @@ def home():
 def create_account():
     form = CreateAccountForm()
     if form.validate_on_submit():
-        details = AccountDetails(
-            **{f.name: getattr(form, f.name).data or "" for f in fields(AccountDetails)}
-        )
+        details = form_to(AccountDetails, form)
         try:
             account = accounts.register_account(details, form.password.data)
         except ServiceError as error:
@@ -144,9 +147,7 @@ def link_request():
 
 def _submit_link_request(form: LinkRequestForm) -> bool:
     """File the request; on a refusal, put the message on the form."""
-    details = RequestDetails(
-        **{f.name: getattr(form, f.name).data or "" for f in fields(RequestDetails)}
-    )
+    details = form_to(RequestDetails, form)
     try:
         linking.submit_link_request(current_user, details)
     except ServiceError as error:
