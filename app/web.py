@@ -11,6 +11,7 @@ from app.services.errors import ServiceError
 from app.services.text import is_number
 
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+DIRECTION_OVERRIDES = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 LARGEST_ID = 2_147_483_647  # an INTEGER column on PostgreSQL
 
 
@@ -38,6 +39,13 @@ class BaseForm(FlaskForm):
             text = field.data if isinstance(field.data, str) else ""
             if any(ord(ch) < 32 and ch not in allowed for ch in text) or "\x7f" in text:
                 field.errors = [*field.errors, "Remove the control characters."]
+                ok = False
+            elif any(ch in DIRECTION_OVERRIDES for ch in text):
+                # They make text display in another order than it is stored.
+                field.errors = [*field.errors, "Remove the hidden direction marks."]
+                ok = False
+            elif text and not any(ch.isprintable() and not ch.isspace() for ch in text):
+                field.errors = [*field.errors, "Enter visible characters."]
                 ok = False
         return ok
 

@@ -265,6 +265,8 @@ def lock_order(order_id: int):
         show_error(error)
     else:
         flash(f"Web order {order_id} is locked to you.", "success")
+        # Locked orders leave the "New" list; show the one it is in now.
+        return redirect(url_for(".list_orders", order=order_id, status="locked"))
     return _back_to_order(order_id)
 
 

@@ -242,3 +242,28 @@ def test_text_that_normalising_lengthens_is_a_field_error(client, field, value):
     assert response.status_code == 200
     assert "at most" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(WebAccount)) == 0
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("\u200b\u200b", "Enter visible characters."),
+        ("Ann\u202eetiS", "Remove the hidden direction marks."),
+    ],
+)
+def test_invisible_or_reordering_characters_in_a_name_are_refused(
+    client, value, message
+):
+    form = {
+        "first_name": "Ann",
+        "last_name": value,
+        "email": "ann.hidden@example.com",
+        "password": "a long enough passphrase",
+        "confirm_password": "a long enough passphrase",
+    }
+
+    response = client.post("/createaccount.aspx", data=form)
+
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(WebAccount)) == 0
