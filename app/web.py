@@ -2,11 +2,25 @@
 
 from dataclasses import fields
 
-from flask import abort, flash, request
+from flask import (
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.routing import IntegerConverter
 from wtforms import PasswordField, StringField, TextAreaField
 
+from app.extensions import limiter
+from app.security import safe_next
+from app.services import staff as staff_service
+from app.services.accounts import end_sessions
 from app.services.errors import ServiceError
 from app.services.text import is_number
 
@@ -92,8 +106,6 @@ def int_arg(name: str) -> int | None:
 
 def sign_in(user) -> None:
     """Start a fresh session for the user: only the shop cart carries over."""
-    from flask import session
-    from flask_login import login_user
 
     cart = session.get("cart")
     session.clear()
@@ -104,10 +116,6 @@ def sign_in(user) -> None:
 
 def sign_out() -> None:
     """End the session here and everywhere its cookie was copied to."""
-    from flask import session
-    from flask_login import current_user, logout_user
-
-    from app.services.accounts import end_sessions
 
     if current_user.is_authenticated:
         end_sessions(current_user._get_current_object())
@@ -117,12 +125,6 @@ def sign_out() -> None:
 
 def staff_sign_in_page(area: str, home_endpoint: str, template: str):
     """The sign-in view of a staff area: /aesys/login and /aim/login."""
-    from flask import current_app, redirect, render_template, url_for
-    from flask_login import current_user
-
-    from app.security import safe_next
-    from app.services import staff as staff_service
-    from app.staff_forms import StaffLoginForm
 
     target = safe_next(request.args.get("next"), url_for(home_endpoint))
     # Only someone who may use this area skips its form; a web admin opening
@@ -131,6 +133,9 @@ def staff_sign_in_page(area: str, home_endpoint: str, template: str):
     signed_in = current_user.is_authenticated and current_user.is_staff
     if signed_in and current_user.has_role(role):
         return redirect(target)
+
+    # Imported here: the form module builds on BaseForm from this one.
+    from app.staff_forms import StaffLoginForm
 
     form = StaffLoginForm()
     if form.validate_on_submit():
@@ -166,9 +171,6 @@ def sign_in_limits(account_key):
     after the fact, let a burst of parallel guesses all through the check.
     The scopes are shared, so /aim/login and /aesys/login count together.
     """
-    from flask import current_app
-
-    from app.extensions import limiter
 
     def per_account() -> str:
         return current_app.config["SIGN_IN_LIMIT_PER_ACCOUNT"]
