@@ -1,5 +1,6 @@
 """Small helpers every area's views share."""
 
+import logging
 from dataclasses import fields
 
 from flask import (
@@ -23,6 +24,8 @@ from app.services import staff as staff_service
 from app.services.accounts import end_sessions
 from app.services.errors import ServiceError
 from app.services.text import is_number
+
+logger = logging.getLogger(__name__)
 
 ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 DIRECTION_OVERRIDES = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -123,13 +126,19 @@ def sign_out() -> None:
     session.clear()
 
 
+# Each staff area: the role it needs, and its name in messages.
+STAFF_AREAS = {
+    "aesys": ("web_admin", "the Active-e admin panel"),
+    "aim": ("aim_clerk", "AIM"),
+}
+
+
 def staff_sign_in_page(area: str, home_endpoint: str, template: str):
     """The sign-in view of a staff area: /aesys/login and /aim/login."""
-
+    role, area_name = STAFF_AREAS[area]
     target = safe_next(request.args.get("next"), url_for(home_endpoint))
     # Only someone who may use this area skips its form; a web admin opening
     # /aim/login must be able to sign in as a clerk, not bounce to a 403.
-    role = {"aesys": "web_admin", "aim": "aim_clerk"}[area]
     signed_in = current_user.is_authenticated and current_user.is_staff
     if signed_in and current_user.has_role(role):
         return redirect(target)
@@ -141,22 +150,16 @@ def staff_sign_in_page(area: str, home_endpoint: str, template: str):
     if form.validate_on_submit():
         try:
             user = staff_service.authenticate_staff(
-                form.username.data, form.password.data
+                form.username.data, form.password.data, role, area_name
             )
         except ServiceError as error:
             show_error(error)
         else:
-            if not user.has_role(role):
-                flash(f"{user.name} has no access to {AREA_NAMES[area]}.", "error")
-                return render_template(template, form=form)
             sign_in(user)
-            current_app.logger.info("staff %s signed in to %s", user.username, area)
+            logger.info("staff %s signed in to %s", user.username, area)
             flash(f"Signed in as {user.name}.", "success")
             return redirect(target)
     return render_template(template, form=form)
-
-
-AREA_NAMES = {"aesys": "the Active-e admin panel", "aim": "AIM"}
 
 
 def staff_account_key() -> str:

@@ -52,7 +52,14 @@ def create_staff(
     return staff
 
 
-def authenticate_staff(username: str, password: str) -> Staff:
+def authenticate_staff(
+    username: str, password: str, role: str | None = None, area_name: str = ""
+) -> Staff:
+    """The staff user these credentials name, if they may use the area's role.
+
+    Every failure of the credentials reads the same; a right password without
+    the role is told plainly, since its owner already knows it.
+    """
     staff = db.session.scalar(
         select(Staff).where(Staff.username == _username_key(username))
     )
@@ -60,4 +67,7 @@ def authenticate_staff(username: str, password: str) -> Staff:
     if staff is None or not ok or staff.disabled:
         logger.info("staff sign-in refused")
         raise ServiceError(SIGN_IN_FAILED)
+    if role is not None and not staff.has_role(role):
+        logger.info("staff %s refused: no access to %s", staff.username, area_name)
+        raise ServiceError(f"{staff.name} has no access to {area_name}.")
     return staff

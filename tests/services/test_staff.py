@@ -140,3 +140,14 @@ def test_staff_without_roles_has_none(make_staff):
 
     assert staff.role_set == set()
     assert staff.has_role("aim_clerk", "aim_manager", "web_admin") is False
+
+
+def test_the_right_password_without_the_areas_role_is_refused_plainly(make_staff):
+    make_staff("web_admin", username="webby")
+
+    with pytest.raises(ServiceError) as raised:
+        staff_service.authenticate_staff(
+            "webby", "correct horse battery", "aim_clerk", "AIM"
+        )
+
+    assert raised.value.message == "Test Staff has no access to AIM."
