@@ -24,10 +24,11 @@ def _make_sqlite_safe(engine: Engine) -> None:
     The price: even a read holds its database's write lock until the commit,
     and the two files are locked in whatever order a transaction touches them.
     Two requests taking them in opposite orders wait on each other until the
-    busy timeout. So one order holds: the Storefront, then AIM. The signed-in
-    user is loaded first and its transaction ended (auth.load_user_first), and
-    code reads what it needs from AIM before touching the Storefront after a
-    commit. The load tests exercise the cases that matter.
+    busy timeout. So one order holds: the Storefront, then AIM, and never
+    AIM held while the Storefront is taken. The signed-in user is loaded first
+    and its transaction ended (auth.load_user_first); code that read AIM after
+    a commit ends that read (commits) before writing the Storefront. The load
+    tests exercise the cases that matter.
     """
 
     @event.listens_for(engine, "connect")

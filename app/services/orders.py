@@ -276,7 +276,11 @@ def import_order(order_id: int, staff: Staff) -> ImportResult:
 
     sale = _sale_for(order, customer, staff)
     # An earlier, interrupted attempt's sale decides the customer it went to.
-    _mark_imported(order_id, sale, sale.customer_number, staff)
+    sale_id, customer_number = sale.id, sale.customer_number
+    # End that AIM read before the Storefront: on SQLite, holding AIM's lock
+    # while taking the Storefront's is the order that deadlocks (database.py).
+    db.session.commit()
+    _mark_imported(order_id, sale_id, customer_number, staff)
     db.session.refresh(order)
     return ImportResult(sale=sale, order=order)
 
@@ -334,14 +338,14 @@ def _payment_label(order: Order) -> str:
     return "Pay on pickup / invoice"
 
 
-def _mark_imported(order_id: int, sale: Sale, customer_number: int, staff: Staff):
+def _mark_imported(order_id: int, sale_id: int, customer_number: int, staff: Staff):
     table = Order.__table__
     db.session.execute(
         update(table)
         .where(table.c.id == order_id, table.c.import_status == OrderImport.NEW)
         .values(
             import_status=OrderImport.IMPORTED,
-            aim_sale_id=sale.id,
+            aim_sale_id=sale_id,
             aim_customer_number=customer_number,
             imported_at=utcnow(),
             imported_by=staff.username,
@@ -355,7 +359,7 @@ def _mark_imported(order_id: int, sale: Sale, customer_number: int, staff: Staff
     logger.info(
         "web order %s imported as AIM sale %s for #%s by %s",
         order_id,
-        sale.id,
+        sale_id,
         customer_number,
         staff.username,
     )
