@@ -48,6 +48,8 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     database.configure_engines(app)
+    if os.environ.get("LOCK_ORDER_CHECK"):
+        database.watch_lock_order()
     migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -1,8 +1,9 @@
 """Per-connection settings that make SQLite safe under several workers."""
 
-from flask import Flask
+from flask import Flask, has_request_context
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
 from app.extensions import db
 
@@ -44,3 +45,35 @@ def _make_sqlite_safe(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def watch_lock_order() -> None:
+    """In tests, fail a request whose transaction takes AIM before the Storefront.
+
+    On SQLite that order can deadlock with any request taking them the other
+    way; LOCK_ORDER_CHECK=1 (set by .ci/run) turns every occurrence into an
+    error. Registered once per process, for every session.
+    """
+    global _watching
+    if _watching:
+        return
+    _watching = True
+
+    @event.listens_for(Session, "after_begin")
+    def check(session, _transaction, connection):
+        if not has_request_context():
+            return
+        begun = session.info.setdefault("begun_binds", [])
+        begun.append(connection.engine is db.engines["aim"])
+        if begun[0] and not begun[-1]:
+            raise RuntimeError(
+                "AIM was locked before the Storefront in one transaction"
+            )
+
+    @event.listens_for(Session, "after_commit")
+    @event.listens_for(Session, "after_rollback")
+    def reset(session):
+        session.info.pop("begun_binds", None)
+
+
+_watching = False

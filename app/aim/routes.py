@@ -313,11 +313,12 @@ def create_order_customer(order_id: int):
         except ServiceError as error:
             show_error(error, form)
         else:
+            web_id = order.web_account_id  # the Storefront before AIM
             customer = result.customer
             done = "created and linked to" if result.created else "already holds"
             flash(
                 f"AIM #{customer.number} {customer.full_name} {done} web account "
-                f"{order.web_account_id}; it is chosen for this order.",
+                f"{web_id}; it is chosen for this order.",
                 "success" if result.created else "info",
             )
             return _back_to_order(order_id)

@@ -485,6 +485,8 @@ def link_web_account(web_id: int, customer_number: int, staff: Staff) -> Custome
     customer = get_customer(customer_number)
     _refuse_other_links(customer, web_id)
     _link_in_aim(customer_number, web_id, staff)
+    # Let go of AIM before the Storefront (the lock order in database.py).
+    db.session.commit()
 
     now = utcnow()
     _copy_link_to_storefront(customer_number, web_id, now)
