@@ -16,6 +16,9 @@ class Visitor:
     def __init__(self, base_url: str):
         self.base_url = base_url
         self.http = requests.Session()
+        # A fresh connection per request: a kept-alive one that gunicorn closes
+        # while idle (its keepalive is 2 s) can be reset under the next request.
+        self.http.headers["Connection"] = "close"
 
     def another_tab(self) -> "Visitor":
         """The same signed-in person in another tab: a client sharing the cookies.
